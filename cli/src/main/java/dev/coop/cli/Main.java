@@ -1,0 +1,40 @@
+package dev.coop.cli;
+
+import dev.coop.runtime.ContainerException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** coop's command line. The only code in coop that prints or exits. */
+@Command(name = "coop", mixinStandardHelpOptions = true, version = "coop 0.1.0",
+        description = "A container runtime: isolated, limited containers from namespaces, cgroups and overlayfs.",
+        subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, KillCommand.class,
+                RmCommand.class, WaitCommand.class, StatsCommand.class, InfoCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: see coop --help");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof ContainerException ce) {
+                System.err.println("coop: " + ce.getMessage());
+                return ce.exitCode();
+            }
+            if (ex instanceof IllegalArgumentException) {
+                System.err.println("coop: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,21 @@
+#!/bin/bash
+# Sets everything up on a fresh Debian 12 machine (as root) and runs coop's main job on the
+# built-in default: a container from a busybox image built here, with limits, printing what it sees.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+mvn -B -q -DskipTests package
+bash scripts/build-rootfs.sh build/rootfs
+echo "== coop info"
+bin/coop info
+echo "== a container with --memory 64m --cpus 0.5 --pids-limit 64, printing what it sees"
+bin/coop run --rm --rootfs build/rootfs --memory 64m --cpus 0.5 --pids-limit 64 --stats -- sh -c '
+  echo "pid:      $$ (of $(ls -d /proc/[0-9]* | wc -l) visible processes)"
+  echo "hostname: $(hostname)"
+  echo "user:     $(id)"
+  echo "network:  $(ls /sys/class/net | tr "\n" " ")"
+  if [ -f /sys/fs/cgroup/memory.max ]; then
+    echo "memory:   $(cat /sys/fs/cgroup/memory.max)  cpu.max: $(cat /sys/fs/cgroup/cpu.max)  pids.max: $(cat /sys/fs/cgroup/pids.max)"
+  else
+    echo "memory:   $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)  cpu quota/period: $(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us)/$(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us)  pids.max: $(cat /sys/fs/cgroup/pids/pids.max)"
+  fi'

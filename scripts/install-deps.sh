@@ -1,0 +1,14 @@
+#!/bin/bash
+# Installs what building and testing coop needs on Debian 12. Idempotent; quick when all is there.
+set -euo pipefail
+pkgs=(openjdk-17-jdk-headless maven gcc libc6-dev busybox-static runc iproute2 procps)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "coop: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
