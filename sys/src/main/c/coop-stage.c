@@ -364,6 +364,63 @@ static void reset_signals(void) {
     for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL); /* ignored signals survive exec otherwise */
 }
 
+/* Passes a file descriptor to the other end of a unix socket (SCM_RIGHTS). */
+static int send_fd(int sock, int fd) {
+    char byte = 't';
+    struct iovec iov = { &byte, 1 };
+    union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
+    memset(&u, 0, sizeof u);
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock) {
+    char byte;
+    struct iovec iov = { &byte, 1 };
+    union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+    ssize_t n;
+    while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {}
+    if (n != 1) return -1;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof(int));
+    return fd;
+}
+
+/*
+ * The terminal is allocated inside the container, from its own devpts instance, so that
+ * ttyname() works there (/dev/pts/0); a pts of the host's devpts would not exist in the
+ * container's /dev/pts. The master goes to the monitor, which relays it, as runc's console
+ * socket does. Without --init the program leads the session; with it, the program does
+ * (PID 1 only keeps the slave as its standard streams).
+ */
+static void open_console(int sock) {
+    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) die(EXIT_SETUP, "open /dev/ptmx: %s", errstr(errno));
+    if (unlockpt(master) < 0) die(EXIT_SETUP, "unlockpt: %s", errstr(errno));
+    char name[64];
+    if (ptsname_r(master, name, sizeof name) != 0) die(EXIT_SETUP, "ptsname: %s", errstr(errno));
+    int slave = open(name, O_RDWR | O_NOCTTY);
+    if (slave < 0) die(EXIT_SETUP, "open %s: %s", name, errstr(errno));
+    if (send_fd(sock, master) < 0) die(EXIT_SETUP, "sending the terminal to the monitor: %s", errstr(errno));
+    close(master);
+    close(sock);
+    if (!get_long("init", 0)) {
+        if (setsid() < 0) die(EXIT_SETUP, "setsid: %s", errstr(errno));
+        if (ioctl(slave, TIOCSCTTY, 0) < 0) die(EXIT_SETUP, "TIOCSCTTY: %s", errstr(errno));
+    }
+    for (int i = 0; i < 3; i++)
+        if (dup2(slave, i) < 0) die(EXIT_SETUP, "dup2(tty, %d): %s", i, errstr(errno));
+    if (slave > 2) close(slave);
+}
+
 static pid_t init_child;
 static void forward_signal(int sig) { if (init_child > 0) kill(init_child, sig); }
 
@@ -402,7 +459,7 @@ static void run_as_init(const char *prog, char **argv, char **env) {
 }
 
 __attribute__((noreturn))
-static void child_main(int sync_fd, int tty_slave_fd) {
+static void child_main(int sync_fd, int tty_sock) {
     /* Wait until the monitor has put us into our cgroups: the cgroup namespace below must be
      * rooted at the container's cgroup, not at the monitor's. */
     char go;
@@ -410,13 +467,6 @@ static void child_main(int sync_fd, int tty_slave_fd) {
     close(sync_fd);
     if (get_long("cgroupns", 0) && unshare(CLONE_NEWCGROUP) < 0)
         die(EXIT_SETUP, "unshare(CLONE_NEWCGROUP): %s", errstr(errno));
-
-    if (tty_slave_fd >= 0) {
-        if (setsid() < 0) die(EXIT_SETUP, "setsid: %s", errstr(errno));
-        if (ioctl(tty_slave_fd, TIOCSCTTY, 0) < 0) die(EXIT_SETUP, "TIOCSCTTY: %s", errstr(errno));
-        for (int i = 0; i < 3; i++) dup2(tty_slave_fd, i);
-        if (tty_slave_fd > 2) close(tty_slave_fd);
-    }
 
     umask(0);
     /* Nothing we mount may propagate back to the host: turn the copied mount tree private. */
@@ -440,6 +490,7 @@ static void child_main(int sync_fd, int tty_slave_fd) {
     if (root_dir) enter_root(root_dir);
     if (get_long("rootro", 0) && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
         die(EXIT_SETUP, "remount / read-only: %s", errstr(errno));
+    if (tty_sock >= 0) open_console(tty_sock);
 
     const char *oom = get("oom_score_adj");
     if (oom) {
@@ -561,15 +612,10 @@ int main(int argc, char **argv) {
     signal(SIGTERM, SIG_IGN);
     signal(SIGTSTP, SIG_IGN);
 
-    int tty_slave = -1;
-    if (get_long("tty", 0)) {
-        tty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-        if (tty_master < 0 || grantpt(tty_master) < 0 || unlockpt(tty_master) < 0) {
-            ctl_send("error %d posix_openpt: %s", EXIT_SETUP, strerror(errno));
-            return EXIT_SETUP;
-        }
-        tty_slave = open(ptsname(tty_master), O_RDWR | O_NOCTTY);
-        if (tty_slave < 0) { ctl_send("error %d open pts: %s", EXIT_SETUP, strerror(errno)); return EXIT_SETUP; }
+    int tty_socks[2] = { -1, -1 };
+    if (get_long("tty", 0) && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tty_socks) < 0) {
+        ctl_send("error %d socketpair: %s", EXIT_SETUP, strerror(errno));
+        return EXIT_SETUP;
     }
 
     int sync_pipe[2], err_pipe[2];
@@ -595,13 +641,13 @@ int main(int argc, char **argv) {
         close(sync_pipe[1]);
         close(err_pipe[0]);
         close(CTL_FD);
-        if (tty_master >= 0) close(tty_master);
+        if (tty_socks[0] >= 0) close(tty_socks[0]);
         err_fd = err_pipe[1];
-        child_main(sync_pipe[0], tty_slave);
+        child_main(sync_pipe[0], tty_socks[1]);
     }
     close(sync_pipe[0]);
     close(err_pipe[1]);
-    if (tty_slave >= 0) close(tty_slave);
+    if (tty_socks[1] >= 0) close(tty_socks[1]);
 
     char **procs = get_all("cgroup_procs");
     char pidbuf[32];
@@ -623,6 +669,10 @@ int main(int argc, char **argv) {
     ctl_send("pid %d", pid);
     if (write_full(sync_pipe[1], "g", 1) < 0) { /* the child died before it could start */ }
     close(sync_pipe[1]);
+    if (tty_socks[0] >= 0) {
+        tty_master = recv_fd(tty_socks[0]); /* -1 if the child failed first: its error follows */
+        close(tty_socks[0]);
+    }
 
     char err[2048];
     ssize_t n, got = 0;

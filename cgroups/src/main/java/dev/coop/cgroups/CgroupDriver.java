@@ -16,6 +16,7 @@ public final class CgroupDriver {
     private final Path v2Root;
     private final Map<String, Path> v1Mounts;
     private final Syscalls sys;
+    private DirManager.Rmdir rmdir = Files::delete;
 
     private CgroupDriver(Path v2Root, Map<String, Path> v1Mounts, Syscalls sys) {
         this.v2Root = v2Root;
@@ -72,6 +73,12 @@ public final class CgroupDriver {
         return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
     }
 
+    /** For a fake cgroupfs made of plain files, whose rmdir must behave like the kernel's. */
+    CgroupDriver withRmdir(DirManager.Rmdir r) {
+        this.rmdir = r;
+        return this;
+    }
+
     public String name() {
         return v2Root != null ? "v2" : "v1";
     }
@@ -93,6 +100,6 @@ public final class CgroupDriver {
 
     public CgroupManager manager(String name) {
         if (!name.matches("[A-Za-z0-9_.+-]+")) throw new IllegalArgumentException("invalid cgroup name " + name);
-        return v2Root != null ? new V2Manager(v2Root, name, sys) : new V1Manager(v1Mounts, name, sys);
+        return v2Root != null ? new V2Manager(v2Root, name, sys, rmdir) : new V1Manager(v1Mounts, name, sys, rmdir);
     }
 }

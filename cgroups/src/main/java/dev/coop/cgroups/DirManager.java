@@ -19,10 +19,17 @@ abstract class DirManager implements CgroupManager {
 
     private static final long KILL_TIMEOUT_MS = 10_000;
 
-    protected final Syscalls sys;
+    /** rmdir(2): on cgroupfs it removes a group whose only entries are interface files. */
+    interface Rmdir {
+        void rmdir(Path dir) throws IOException;
+    }
 
-    DirManager(Syscalls sys) {
+    protected final Syscalls sys;
+    private final Rmdir rmdir;
+
+    DirManager(Syscalls sys, Rmdir rmdir) {
         this.sys = sys;
+        this.rmdir = rmdir;
     }
 
     abstract List<Binding> bindings();
@@ -80,7 +87,7 @@ abstract class DirManager implements CgroupManager {
         List<Path> ds = dirs();
         for (int i = ds.size() - 1; i >= 0; i--) {
             try {
-                Files.deleteIfExists(ds.get(i));
+                if (Files.isDirectory(ds.get(i))) rmdir.rmdir(ds.get(i));
             } catch (IOException e) {
                 cause.addSuppressed(e);
             }
@@ -140,7 +147,7 @@ abstract class DirManager implements CgroupManager {
             // The kernel may still be tearing down the last exited task: rmdir says EBUSY briefly.
             for (int attempt = 0; ; attempt++) {
                 try {
-                    Files.deleteIfExists(d);
+                    if (Files.isDirectory(d)) rmdir.rmdir(d);
                     break;
                 } catch (java.nio.file.FileSystemException e) { // ENOTEMPTY or EBUSY
                     if (attempt >= 200) throw new CgroupException("cannot remove cgroup " + d + ": " + CgroupFiles.reason(e), e);

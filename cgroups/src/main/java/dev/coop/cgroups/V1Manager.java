@@ -18,8 +18,8 @@ final class V1Manager extends DirManager {
     private final Path memory;
 
     /** @param mounts controller name to the mount point of its hierarchy */
-    V1Manager(Map<String, Path> mounts, String name, Syscalls sys) {
-        super(sys);
+    V1Manager(Map<String, Path> mounts, String name, Syscalls sys, Rmdir rmdir) {
+        super(sys, rmdir);
         List<Binding> bs = new ArrayList<>();
         for (Controller c : CONTROLLERS) {
             Path m = mounts.get(c.name());

@@ -14,8 +14,8 @@ final class V2Manager extends DirManager {
     private final Path root;
     private final Path dir;
 
-    V2Manager(Path root, String name, Syscalls sys) {
-        super(sys);
+    V2Manager(Path root, String name, Syscalls sys, Rmdir rmdir) {
+        super(sys, rmdir);
         this.root = root;
         this.dir = root.resolve(V1Manager.PARENT).resolve(name);
     }

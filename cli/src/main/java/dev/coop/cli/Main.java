@@ -24,6 +24,8 @@ public final class Main implements Runnable {
 
     static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // Like docker run: everything after the command is the command's, even "-c".
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof ContainerException ce) {
                 System.err.println("coop: " + ce.getMessage());

@@ -17,6 +17,11 @@ public record User(int uid, int gid, List<Integer> additionalGids, String home) 
         additionalGids = List.copyOf(additionalGids);
     }
 
+    /** The same credentials without supplementary groups. */
+    public User withoutExtra() {
+        return new User(uid, gid, List.of(), home);
+    }
+
     public static final User ROOT = new User(0, 0, List.of(), "/root");
 
     public static User resolve(String spec, Path rootfs) {
