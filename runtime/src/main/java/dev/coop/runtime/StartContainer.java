@@ -68,7 +68,11 @@ final class StartContainer {
 
             StagePlan plan = plan(spec, id, user, hostname, layer.mountData(List.of(rootfs)), mountpoint, cg);
             pair = c.sys.socketpair();
-            SpawnSpec.Builder sb = SpawnSpec.builder(c.config.stage().toString()).dup(pair[1], 3).newSession(spec.detach());
+            // The monitor gets coop's environment (for the `coop rm` it runs after a detached --rm
+            // container); the container never sees it: its environment is in the plan.
+            List<String> monitorEnv = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+            SpawnSpec.Builder sb = SpawnSpec.builder(c.config.stage().toString()).env(monitorEnv).dup(pair[1], 3)
+                    .newSession(spec.detach());
             if (spec.detach()) {
                 String log = c.store.logFile(id).toString();
                 sb.open("/dev/null", 0, SpawnSpec.O_RDONLY, 0)
