@@ -75,8 +75,13 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(c.id());
             return 0;
         }
+        long running = System.nanoTime();
         Signals.forwardTo(c);
         ExitResult r = c.awaitExit(stats);
+        if (System.getenv("COOP_TIMING") != null) {
+            System.err.println("coop-timing main-to-running-ns=" + (running - Main.MAIN_NANOS) + " main-to-exit-ns="
+                    + (System.nanoTime() - Main.MAIN_NANOS));
+        }
         if (stats && r.stats() != null) StatsCommand.table(List.of(new StatsCommand.Row(c.id().shortId(), r.stats(),
                 r.memoryLimit()))).print(System.err);
         if (r.oomKilled()) {
