@@ -26,9 +26,38 @@ public final class Main implements Runnable {
     }
 
     static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(args.length > 0 ? args[0] : null).execute(args);
+    }
+
+    /**
+     * The command line for one subcommand only when it is known: picocli builds the model of
+     * every command it is given, which is most of coop's start-up cost, so `coop run` does not
+     * pay for `coop bench`. `coop --help` and unknown commands get the full tree.
+     */
+    static CommandLine commandLine(String first) {
+        Object sub = switch (first == null ? "" : first) {
+            case "run" -> new RunCommand();
+            case "ps" -> new PsCommand();
+            case "rm" -> new RmCommand();
+            case "kill" -> new KillCommand();
+            case "wait" -> new WaitCommand();
+            case "stop" -> new StopCommand();
+            case "logs" -> new LogsCommand();
+            case "stats" -> new StatsCommand();
+            case "info" -> new InfoCommand();
+            default -> null;
+        };
+        CommandLine cl;
+        if (sub != null) {
+            cl = new CommandLine(new Lean());
+            cl.addSubcommand(first, sub);
+        } else {
+            cl = new CommandLine(new Main());
+            cl.addSubcommand("__cds-train", new CdsTrainCommand());
+        }
         // Like docker run: everything after the command is the command's, even "-c".
-        cl.getSubcommands().get("run").setStopAtPositional(true);
+        CommandLine run = cl.getSubcommands().get("run");
+        if (run != null) run.setStopAtPositional(true);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof ContainerException ce) {
                 System.err.println("coop: " + ce.getMessage());
@@ -40,6 +69,13 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
-        return cl.execute(args);
+        return cl;
+    }
+
+    /** The top-level command without its subcommand annotations, for {@link #commandLine}. */
+    @Command(name = "coop", mixinStandardHelpOptions = true, version = "coop 0.1.0")
+    static final class Lean implements Runnable {
+        @Override
+        public void run() {}
     }
 }

@@ -64,11 +64,15 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0..*", arity = "1..*", paramLabel = "COMMAND", description = "Command and its arguments.")
     List<String> command;
 
-    @Override
-    public Integer call() throws Exception {
-        ContainerSpec spec = ContainerSpec.builder(rootfs, command).name(name).env(env).workdir(workdir).user(user)
+    ContainerSpec toSpec() {
+        return ContainerSpec.builder(rootfs, command).name(name).env(env).workdir(workdir).user(user)
                 .hostname(hostname).tty(tty).init(init).privileged(privileged).oomScoreAdj(oomScoreAdj)
                 .resources(limits.toResources(!privileged)).detach(detach).remove(remove).build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ContainerSpec spec = toSpec();
         Containers containers = Runtime.containers();
         RunningContainer c = containers.run(spec);
         if (detach) {

@@ -34,6 +34,11 @@ public final class Containers {
         return new StartContainer(this).start(spec);
     }
 
+    /** The encoded plan the native stage would get for this spec; creates nothing. */
+    public byte[] plan(ContainerSpec spec) throws ContainerException {
+        return new StartContainer(this).dryRun(spec).encode();
+    }
+
     public ContainerInfo inspect(String ref) throws ContainerException {
         return observer.observe(store.resolve(ref));
     }

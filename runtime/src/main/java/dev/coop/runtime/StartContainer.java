@@ -120,6 +120,19 @@ final class StartContainer {
                 r.cpuWeight(), r.pidsMax(), r.ioLimits(), r.ioWeight(), false);
     }
 
+    /** The plan for a spec without creating anything: for diagnostics and start-up training. */
+    StagePlan dryRun(ContainerSpec spec) throws ContainerException {
+        Path rootfs = spec.rootfs().toAbsolutePath().normalize();
+        ContainerId id = ContainerId.random();
+        try {
+            return plan(spec, id, User.resolve(spec.user(), rootfs), id.shortId(),
+                    new ContainerLayer(c.config.storeRoot(), id.value()).mountData(List.of(rootfs)),
+                    c.store.rootfsMountpoint(id), c.cgroups.manager(id.value()));
+        } catch (OverlayException | IllegalArgumentException e) {
+            throw new ContainerException(e.getMessage(), e);
+        }
+    }
+
     private StagePlan plan(ContainerSpec spec, ContainerId id, User user, String hostname, String overlayData,
                            Path mountpoint, CgroupManager cg) {
         StagePlan p = new StagePlan();
