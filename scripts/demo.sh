@@ -19,3 +19,6 @@ bin/coop run --rm --rootfs build/rootfs --memory 64m --cpus 0.5 --pids-limit 64 
   else
     echo "memory:   $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)  cpu quota/period: $(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us)/$(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us)  pids.max: $(cat /sys/fs/cgroup/pids/pids.max)"
   fi'
+echo
+echo "== start latency: 50 containers against runc in the same run"
+bin/coop bench start --rootfs build/rootfs -n 50 --cold 5

@@ -36,6 +36,16 @@ final class Coop {
         return pb;
     }
 
+    /** "run", the given options, "--rootfs" and the test rootfs, then the command. */
+    static String[] runArgs(List<String> options, String... command) {
+        List<String> a = new ArrayList<>(List.of("run"));
+        a.addAll(options);
+        a.add("--rootfs");
+        a.add(rootfs().toString());
+        a.addAll(List.of(command));
+        return a.toArray(new String[0]);
+    }
+
     static Result run(String... args) {
         return runWith(List.of(), null, args);
     }

@@ -10,13 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /** Detached containers: watched by their native monitor only; every verb works from a new JVM. */
 class DetachedIT extends KernelTest {
-    private static String start(String... cmd) {
-        String[] args = new String[cmd.length + 4];
-        args[0] = "run";
-        args[1] = "-d";
-        args[2] = "--rootfs";
-        args[3] = Coop.rootfs().toString();
-        System.arraycopy(cmd, 0, args, 4, cmd.length);
+    private static String start(List<String> options, String... command) {
+        List<String> o = new java.util.ArrayList<>(List.of("-d"));
+        o.addAll(options);
+        String[] args = Coop.runArgs(o, command);
         Coop.Result r = Coop.run(args);
         assertEquals(0, r.code(), r.toString());
         String id = r.out().trim();
@@ -26,7 +23,7 @@ class DetachedIT extends KernelTest {
 
     @Test
     void lifecycleRunPsLogsStopRm() {
-        String id = start("--name", "web", "sh", "-c", "echo hello from $(hostname); exec sleep 60");
+        String id = start(List.of("--name", "web"), "sh", "-c", "echo hello from $(hostname); exec sleep 60");
         Coop.Result ps = Coop.run("ps");
         assertTrue(ps.out().lines().anyMatch(l -> l.startsWith(id.substring(0, 12)) && l.contains("web") && l.contains("running")), ps.toString());
         assertTrue(ps.out().lines().findFirst().orElse("").matches("CONTAINER ID\\s+NAME\\s+COMMAND\\s+CREATED\\s+STATUS\\s+PID"), ps.out());
@@ -50,7 +47,7 @@ class DetachedIT extends KernelTest {
 
     @Test
     void killSendsTheSignalToPid1() {
-        String id = start("--init", "sleep", "60");
+        String id = start(List.of("--init"), "sleep", "60");
         assertEquals(0, Coop.run("kill", id.substring(0, 8), "TERM").code());
         Coop.Result w = Coop.run("wait", id);
         assertEquals("143\n", w.out(), w.toString());
@@ -59,7 +56,7 @@ class DetachedIT extends KernelTest {
 
     @Test
     void waitReportsAnOomKill() {
-        String id = start("--memory", "16m", "--memory-swap", "16m", "sh", "-c", "tail /dev/zero");
+        String id = start(List.of("--memory", "16m", "--memory-swap", "16m"), "sh", "-c", "tail /dev/zero");
         Coop.Result w = Coop.run("wait", id);
         assertEquals("137 (oom-killed)\n", w.out(), w.toString());
         assertTrue(Coop.run("ps").out().contains("exited (137) oom-killed"));
@@ -68,14 +65,14 @@ class DetachedIT extends KernelTest {
 
     @Test
     void detachedRmRemovesItselfWhenDone() throws Exception {
-        String id = start("--rm", "true");
+        String id = start(List.of("--rm"), "true");
         for (int i = 0; i < 100 && Coop.run("ps", "-q").out().contains(id.substring(0, 12)); i++) Thread.sleep(100);
         assertFalse(Coop.run("ps", "-q").out().contains(id.substring(0, 12)), "the monitor ran coop rm");
     }
 
     @Test
     void noJvmStaysAliveForADetachedContainer() throws Exception {
-        String id = start("sleep", "60");
+        String id = start(List.of(), "sleep", "60");
         List<String> javas = ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("coop-cli.jar")).orElse(false))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList();
@@ -87,7 +84,7 @@ class DetachedIT extends KernelTest {
 
     @Test
     void rmForceKillsEverythingInTheContainer() {
-        String id = start("sh", "-c", "sleep 60 & sleep 60 & exec sleep 60");
+        String id = start(List.of(), "sh", "-c", "sleep 60 & sleep 60 & exec sleep 60");
         Coop.Result rm = Coop.run("rm", "-f", id);
         assertEquals(0, rm.code(), rm.toString());
         assertNotEquals("", rm.out());

@@ -11,17 +11,9 @@ import org.junit.jupiter.api.Test;
 /** What a process sees from inside a container, checked from inside. */
 class IsolationIT extends KernelTest {
     private static Coop.Result sh(String script, String... opts) {
-        String[] args = new String[opts.length + 6];
-        args[0] = "run";
-        args[1] = "--rm";
-        args[2] = "--rootfs";
-        args[3] = Coop.rootfs().toString();
-        System.arraycopy(opts, 0, args, 4, opts.length);
-        args[4 + opts.length] = "sh";
-        args[5 + opts.length] = "-c";
-        String[] full = java.util.Arrays.copyOf(args, args.length + 1);
-        full[args.length] = script;
-        return Coop.run(full);
+        java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("--rm"));
+        options.addAll(java.util.List.of(opts));
+        return Coop.run(Coop.runArgs(options, "sh", "-c", script));
     }
 
     @Test
