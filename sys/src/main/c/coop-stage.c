@@ -633,7 +633,18 @@ int main(int argc, char **argv) {
     /* A raw clone behaves like fork here: this process is single-threaded, so that is safe. */
     pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid < 0) {
-        ctl_send("error %d clone(flags=0x%lx): %s", EXIT_SETUP, flags, strerror(errno));
+        int e = errno;
+        char names[128] = "";
+        static const struct { unsigned long f; const char *n; } ns[] = {
+            { CLONE_NEWPID, "pid" }, { CLONE_NEWNS, "mount" }, { CLONE_NEWUTS, "uts" },
+            { CLONE_NEWIPC, "ipc" }, { CLONE_NEWNET, "network" } };
+        for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+            if (flags & ns[i].f) { strcat(names, *names ? "," : ""); strcat(names, ns[i].n); }
+        /* EINVAL: a namespace type this kernel was built without; EPERM: not privileged enough;
+         * ENOSPC: a namespace count limit (/proc/sys/user/max_*_namespaces) was reached. */
+        ctl_send("error %d cannot create the container's namespaces (%s): %s%s", EXIT_SETUP, names, strerror(e),
+                 e == EINVAL ? " (is the kernel built without one of them?)"
+                 : e == ENOSPC ? " (limit in /proc/sys/user/max_*_namespaces reached)" : "");
         record_exit(0, EXIT_SETUP, "clone failed");
         return EXIT_SETUP;
     }

@@ -38,6 +38,9 @@ final class StartContainer {
         Path rootfs = spec.rootfs().toAbsolutePath().normalize();
         if (!Files.exists(rootfs)) throw new ContainerException("--rootfs " + rootfs + " does not exist", 125, null);
         if (!Files.isDirectory(rootfs)) throw new ContainerException("--rootfs " + rootfs + " is not a directory", 125, null);
+        if (!ContainerLayer.supported())
+            throw new ContainerException("this kernel has no overlayfs, which coop needs for the container's root:"
+                    + " load it with 'modprobe overlay' (CONFIG_OVERLAY_FS)", 125, null);
         if (!Files.isExecutable(c.config.stage()))
             throw new ContainerException("the native stage " + c.config.stage() + " is missing: rebuild coop (mvn package)", 125, null);
         User user;
