@@ -2,7 +2,6 @@ package dev.coop.runtime;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeSet;
 
 /** Linux capability names and numbers, and the default set containers get. */
@@ -44,11 +43,5 @@ public final class Capabilities {
         StringBuilder sb = new StringBuilder();
         for (int n : set) sb.append(sb.length() == 0 ? "" : ",").append(n);
         return sb.toString();
-    }
-
-    static Map<String, Integer> all() {
-        java.util.LinkedHashMap<String, Integer> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < NAMES.size(); i++) m.put("CAP_" + NAMES.get(i), i);
-        return m;
     }
 }

@@ -24,8 +24,4 @@ public record RuntimeConfig(Path stateRoot, Path storeRoot, Path stage, Path lau
                 Path.of(System.getenv().getOrDefault("COOP_ROOT", "/var/lib/coop")),
                 stage, Files.isExecutable(launcher) ? launcher : null);
     }
-
-    public RuntimeConfig withStoreRoot(Path store) {
-        return new RuntimeConfig(stateRoot, store, stage, launcher);
-    }
 }

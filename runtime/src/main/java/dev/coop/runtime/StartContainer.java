@@ -60,8 +60,7 @@ final class StartContainer {
             Resources res = spec.privileged() ? withoutDeviceRules(spec.resources()) : spec.resources();
             long mem = res.memoryMax() == null ? -1 : res.memoryMax();
             c.store.write(new ContainerRecord(id, spec.name(), System.currentTimeMillis(), rootfs, spec.args(), hostname,
-                    mem, spec.detach(), spec.remove(), ProcessHandle.current().pid() > Integer.MAX_VALUE ? 0
-                    : (int) ProcessHandle.current().pid()));
+                    mem, spec.detach(), spec.remove(), (int) ProcessHandle.current().pid()));
             CgroupManager cg = c.cgroups.manager(id.value());
             cg.create(res);
             ContainerLayer layer = new ContainerLayer(c.config.storeRoot(), id.value());

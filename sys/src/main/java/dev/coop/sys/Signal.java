@@ -32,9 +32,4 @@ public enum Signal {
         for (Signal s : values()) if (s.name().equals(name)) return s;
         throw new IllegalArgumentException("unknown signal " + text);
     }
-
-    public static String nameOf(int number) {
-        for (Signal s : values()) if (s.number == number) return s.name();
-        return "signal " + number;
-    }
 }

@@ -1,6 +1,5 @@
 package dev.coop.runtime.internal;
 
-import static dev.coop.sys.MountFlags.MS_BIND;
 import static dev.coop.sys.MountFlags.MS_NODEV;
 import static dev.coop.sys.MountFlags.MS_NOEXEC;
 import static dev.coop.sys.MountFlags.MS_NOSUID;
@@ -75,11 +74,6 @@ public final class RootfsPlanner {
         p.op("mount", "tmpfs", base, "tmpfs", flags(MS_NOSUID | MS_NODEV | MS_NOEXEC), "mode=755", "d");
         for (String c : v1Controllers) p.op("mount", "cgroup", base + "/" + c, "cgroup", flags(ro), c, "d");
         p.op("mount", "", base, "", flags(MS_REMOUNT | ro), "mode=755", "d");
-    }
-
-    /** A bind mount of a host path (for later use by volumes and the OCI runtime). */
-    public static void bind(StagePlan p, Path source, Path target, boolean readOnly, boolean file) {
-        p.op("mount", source.toString(), target.toString(), "", flags(MS_BIND | (readOnly ? MS_RDONLY : 0)), "", file ? "f" : "d");
     }
 
     private static String flags(long f) {
