@@ -482,6 +482,7 @@ static void child_main(int sync_fd, int tty_sock) {
         else if (strcmp(k, "symlink") == 0) op_symlink(v);
         else if (strcmp(k, "mask") == 0) op_mask(v);
         else if (strcmp(k, "ro") == 0) op_readonly(v);
+        else if (strcmp(k, "chdir") == 0 && chdir(v) < 0) die(EXIT_SETUP, "chdir(%s): %s", v, errstr(errno));
     }
     const char *hostname = get("hostname");
     if (hostname && sethostname(hostname, strlen(hostname)) < 0)

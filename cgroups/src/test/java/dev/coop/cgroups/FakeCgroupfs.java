@@ -21,6 +21,11 @@ final class FakeCgroupfs {
         @Override public void kill(int pid, Signal signal) { calls.add("kill " + pid + " " + signal); }
         @Override public int waitpid(int pid) throws ErrnoException { throw new UnsupportedOperationException(); }
         @Override public int geteuid() { return 0; }
+        @Override public void mknod(String path, int mode, int major, int minor) { throw new UnsupportedOperationException(); }
+        @Override public void lchown(String path, int uid, int gid) { throw new UnsupportedOperationException(); }
+        @Override public void chmod(String path, int mode) { throw new UnsupportedOperationException(); }
+        @Override public void lsetxattr(String path, String name, byte[] value) { throw new UnsupportedOperationException(); }
+        @Override public void lutimes(String path, long a, long m) { throw new UnsupportedOperationException(); }
     }
 
     static String v2Mountinfo() {

@@ -35,6 +35,7 @@ final class CdsTrainCommand implements Callable<Integer> {
             CommandLine.ParseResult pr = cl.parseArgs("run", "--rm", "--rootfs", rootfs.toString(), "--memory", "64m",
                     "--cpus", "0.5", "--pids-limit", "10", "-e", "A=1", "--", "true");
             ContainerSpec spec = ((RunCommand) pr.subcommand().commandSpec().userObject()).toSpec();
+            new dev.coop.images.ImageStore(tmp.resolve("store"), Syscalls.linux()).list();
             RuntimeConfig env = RuntimeConfig.fromEnvironment();
             RuntimeConfig cfg = new RuntimeConfig(tmp.resolve("state"), tmp.resolve("store"), env.stage(), null);
             CgroupDriver driver;
@@ -48,7 +49,7 @@ final class CdsTrainCommand implements Callable<Integer> {
             StateStore store = new StateStore(cfg.stateRoot());
             ContainerId id = ContainerId.random();
             store.reserve(id, "train");
-            store.write(new ContainerRecord(id, "train", 1, rootfs, spec.args(), "h", -1, false, true, 1));
+            store.write(new ContainerRecord(id, "train", 1, rootfs.toString(), null, spec.args(), "h", -1, false, true, 1, null));
             store.read(id);
             cs.list();
             try {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "coop", mixinStandardHelpOptions = true, version = "coop 0.1.0",
         description = "A container runtime: isolated, limited containers from namespaces, cgroups and overlayfs.",
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, KillCommand.class,
-                RmCommand.class, WaitCommand.class, StatsCommand.class, InfoCommand.class, BenchCommand.class})
+                RmCommand.class, WaitCommand.class, StatsCommand.class, InfoCommand.class, ImagesCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     /** When main() began: COOP_TIMING=1 reports how long coop took from here (see bench start). */
     static final long MAIN_NANOS = System.nanoTime();
@@ -45,6 +45,7 @@ public final class Main implements Runnable {
             case "logs" -> new LogsCommand();
             case "stats" -> new StatsCommand();
             case "info" -> new InfoCommand();
+            case "images" -> new ImagesCommand();
             default -> null;
         };
         CommandLine cl;

@@ -41,7 +41,8 @@ final class PsCommand implements Callable<Integer> {
                     }
                     g.writeBooleanField("oomKilled", cs.oomKills(i.record().id()) > 0);
                     g.writeNumberField("created", i.record().createdMillis());
-                    g.writeStringField("rootfs", i.record().rootfs().toString());
+                    g.writeStringField("source", i.record().source());
+                    if (i.record().imageId() != null) g.writeStringField("imageId", i.record().imageId());
                     g.writeArrayFieldStart("command");
                     for (String a : i.record().command()) g.writeString(a);
                     g.writeEndArray();

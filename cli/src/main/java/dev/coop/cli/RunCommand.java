@@ -1,6 +1,12 @@
 package dev.coop.cli;
 
 import dev.coop.cgroups.ByteSize;
+import dev.coop.images.Image;
+import dev.coop.images.ImageConfig;
+import dev.coop.images.ImageException;
+import dev.coop.images.ImageStore;
+import dev.coop.overlay.LowerLayers;
+import dev.coop.runtime.ContainerException;
 import dev.coop.runtime.ContainerSpec;
 import dev.coop.runtime.Containers;
 import dev.coop.runtime.ExitResult;
@@ -14,10 +20,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", description = "Run a command in a new container.", sortOptions = false)
+@Command(name = "run", description = {"Run a command in a new container.",
+        "Usage: coop run [OPTIONS] IMAGE [COMMAND [ARG...]]  or  coop run [OPTIONS] --rootfs DIR COMMAND [ARG...]"},
+        sortOptions = false)
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--rootfs", required = true, paramLabel = "DIR", description = "Root filesystem (the read-only lower layer).")
+    @Option(names = "--rootfs", paramLabel = "DIR", description = "Run from a root directory (the read-only lower layer) instead of an image.")
     Path rootfs;
+
+    @Option(names = "--entrypoint", paramLabel = "PROGRAM", description = "Override the image's entrypoint (and drop its Cmd).")
+    String entrypoint;
 
     @Option(names = {"-d", "--detach"}, description = "Run in the background and print the container id.")
     boolean detach;
@@ -61,17 +72,59 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     LimitOptions limits;
 
-    @Parameters(index = "0..*", arity = "1..*", paramLabel = "COMMAND", description = "Command and its arguments.")
-    List<String> command;
+    @Parameters(index = "0..*", arity = "1..*", paramLabel = "IMAGE|COMMAND", description = "The image, then the command and its arguments (or, with --rootfs, only the command).")
+    List<String> positional;
 
-    ContainerSpec toSpec() {
-        return ContainerSpec.builder(rootfs, command).name(name).env(env).workdir(workdir).user(user)
-                .hostname(hostname).tty(tty).init(init).privileged(privileged).oomScoreAdj(oomScoreAdj)
+    ContainerSpec toSpec() throws ContainerException {
+        ContainerSpec.Builder b;
+        List<String> command = positional;
+        if (rootfs != null) {
+            if (entrypoint != null) command = concat(List.of(entrypoint), command);
+            b = ContainerSpec.builder(rootfs, command).env(env).workdir(workdir).user(user);
+        } else {
+            b = fromImage(positional.get(0), positional.subList(1, positional.size()));
+        }
+        return b.name(name).hostname(hostname).tty(tty).init(init).privileged(privileged).oomScoreAdj(oomScoreAdj)
                 .resources(limits.toResources(!privileged)).detach(detach).remove(remove).build();
+    }
+
+    /**
+     * The image's config, overridden the way docker does: --entrypoint replaces Entrypoint and
+     * drops Cmd, a command replaces Cmd, -e adds to or replaces Env, -w and -u replace.
+     */
+    private ContainerSpec.Builder fromImage(String ref, List<String> command) throws ContainerException {
+        ImageStore store = ImagesCommand.store();
+        Image image;
+        List<String> lowers;
+        try {
+            image = store.get(ref);
+            lowers = store.lowerLinks(image);
+        } catch (ImageException e) {
+            throw new ContainerException(e.getMessage(), 125, e);
+        }
+        ImageConfig c = image.config();
+        List<String> ep = entrypoint != null ? (entrypoint.isEmpty() ? List.of() : List.of(entrypoint)) : c.entrypoint();
+        List<String> cmd = !command.isEmpty() ? command : entrypoint != null ? List.of() : c.cmd();
+        List<String> args = concat(ep, cmd);
+        if (args.isEmpty())
+            throw new ContainerException("image " + ref + " has no Entrypoint or Cmd: give a command after the image name", 125, null);
+        String display = image.names().contains(ref) || image.names().isEmpty() ? ref : image.displayName();
+        return ContainerSpec.builder(new LowerLayers(store.linkDir(), lowers), display, image.id().toString(), args)
+                .env(concat(c.env(), env))
+                .workdir(workdir != null ? workdir : c.workingDir().isEmpty() ? null : c.workingDir())
+                .user(user != null ? user : c.user().isEmpty() ? null : c.user())
+                .stopSignal(c.stopSignal().isEmpty() ? null : c.stopSignal());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     @Override
     public Integer call() throws Exception {
+        if (rootfs == null && positional.isEmpty()) throw new IllegalArgumentException("give an image, or --rootfs DIR and a command");
         ContainerSpec spec = toSpec();
         Containers containers = Runtime.containers();
         RunningContainer c = containers.run(spec);

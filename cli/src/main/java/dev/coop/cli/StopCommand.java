@@ -12,7 +12,7 @@ final class StopCommand implements Callable<Integer> {
     @Option(names = {"-t", "--time"}, description = "Seconds to wait before killing (default ${DEFAULT-VALUE}).", defaultValue = "10")
     long seconds;
 
-    @Option(names = {"-s", "--signal"}, description = "Signal to send first (default ${DEFAULT-VALUE}).", defaultValue = "SIGTERM")
+    @Option(names = {"-s", "--signal"}, description = "Signal to send first (default: the image's StopSignal, else SIGTERM).")
     String signal;
 
     @Parameters(arity = "1..*", paramLabel = "CONTAINER")
@@ -20,9 +20,10 @@ final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Signal s = Signal.parse(signal);
         var cs = Runtime.containers();
         for (String ref : refs) {
+            String recorded = cs.inspect(ref).record().stopSignal();
+            Signal s = Signal.parse(signal != null ? signal : recorded != null ? recorded : "SIGTERM");
             cs.stop(ref, s, seconds * 1000);
             System.out.println(ref);
         }

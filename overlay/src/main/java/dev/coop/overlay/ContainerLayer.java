@@ -43,23 +43,21 @@ public final class ContainerLayer {
      * The overlay mount data. Lower layers are listed top-most first, as overlayfs wants them.
      * Each path goes into a comma-separated option string, so commas and colons are refused.
      */
-    public String mountData(List<Path> lowers) throws OverlayException {
-        if (lowers.isEmpty()) throw new OverlayException("an overlay needs at least one lower layer");
+    public String mountData(LowerLayers lowers) throws OverlayException {
         StringBuilder sb = new StringBuilder("lowerdir=");
-        for (int i = 0; i < lowers.size(); i++) {
+        for (int i = 0; i < lowers.names().size(); i++) {
             if (i > 0) sb.append(':');
-            sb.append(checked(lowers.get(i)));
+            sb.append(checked(lowers.names().get(i)));
         }
-        sb.append(",upperdir=").append(checked(upper())).append(",workdir=").append(checked(work()));
+        sb.append(",upperdir=").append(checked(upper().toString())).append(",workdir=").append(checked(work().toString()));
         // A page is the most the kernel reads of mount data: beyond it the mount fails with EINVAL.
         if (sb.length() >= 4096)
             throw new OverlayException("overlay mount options exceed one page (" + sb.length() + " bytes) for "
-                    + lowers.size() + " layers");
+                    + lowers.names().size() + " layers");
         return sb.toString();
     }
 
-    private static String checked(Path p) throws OverlayException {
-        String s = p.toAbsolutePath().toString();
+    private static String checked(String s) throws OverlayException {
         if (s.indexOf(',') >= 0 || s.indexOf(':') >= 0 || s.indexOf('\\') >= 0)
             throw new OverlayException("overlayfs cannot take a layer path containing ',', ':' or '\\': " + s);
         return s;

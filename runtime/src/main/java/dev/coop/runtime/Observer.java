@@ -24,7 +24,7 @@ final class Observer {
         } catch (ContainerException.NotFound e) {
             if (!Files.isDirectory(store.dir(id))) throw e;
             // Reserved, but the creator died before it wrote state.json.
-            rec = new ContainerRecord(id, null, 0, Path.of("?"), List.of(), "", -1, false, false, 0);
+            rec = new ContainerRecord(id, null, 0, "?", null, List.of(), "", -1, false, false, 0, null);
         }
         int[] pids = store.readPids(id);
         ExitRecord exit = store.readExit(id);

@@ -35,9 +35,11 @@ final class StartContainer {
     RunningContainer start(ContainerSpec spec) throws ContainerException {
         if (c.sys.geteuid() != 0)
             throw new ContainerException("coop must run as root: it creates namespaces, cgroups and mounts (try sudo)", 1, null);
-        Path rootfs = spec.rootfs().toAbsolutePath().normalize();
-        if (!Files.exists(rootfs)) throw new ContainerException("--rootfs " + rootfs + " does not exist", 125, null);
-        if (!Files.isDirectory(rootfs)) throw new ContainerException("--rootfs " + rootfs + " is not a directory", 125, null);
+        if (spec.image() == null) {
+            Path rootfs = spec.rootfs();
+            if (!Files.exists(rootfs)) throw new ContainerException("--rootfs " + rootfs + " does not exist", 125, null);
+            if (!Files.isDirectory(rootfs)) throw new ContainerException("--rootfs " + rootfs + " is not a directory", 125, null);
+        }
         if (!ContainerLayer.supported())
             throw new ContainerException("this kernel has no overlayfs, which coop needs for the container's root:"
                     + " load it with 'modprobe overlay' (CONFIG_OVERLAY_FS)", 125, null);
@@ -45,7 +47,7 @@ final class StartContainer {
             throw new ContainerException("the native stage " + c.config.stage() + " is missing: rebuild coop (mvn package)", 125, null);
         User user;
         try {
-            user = User.resolve(spec.user(), rootfs);
+            user = User.resolve(spec.user(), spec.lowers().paths());
         } catch (IllegalArgumentException e) {
             throw new ContainerException(e.getMessage(), 125, e);
         }
@@ -59,8 +61,9 @@ final class StartContainer {
             String hostname = spec.hostname() != null ? spec.hostname() : id.shortId();
             Resources res = spec.privileged() ? withoutDeviceRules(spec.resources()) : spec.resources();
             long mem = res.memoryMax() == null ? -1 : res.memoryMax();
-            c.store.write(new ContainerRecord(id, spec.name(), System.currentTimeMillis(), rootfs, spec.args(), hostname,
-                    mem, spec.detach(), spec.remove(), (int) ProcessHandle.current().pid()));
+            String source = spec.image() != null ? spec.image() : spec.rootfs().toString();
+            c.store.write(new ContainerRecord(id, spec.name(), System.currentTimeMillis(), source, spec.imageId(), spec.args(),
+                    hostname, mem, spec.detach(), spec.remove(), (int) ProcessHandle.current().pid(), spec.stopSignal()));
             CgroupManager cg = c.cgroups.manager(id.value());
             cg.create(res);
             ContainerLayer layer = new ContainerLayer(c.config.storeRoot(), id.value());
@@ -68,7 +71,7 @@ final class StartContainer {
             Path mountpoint = c.store.rootfsMountpoint(id);
             Files.createDirectory(mountpoint);
 
-            StagePlan plan = plan(spec, id, user, hostname, layer.mountData(List.of(rootfs)), mountpoint, cg);
+            StagePlan plan = plan(spec, id, user, hostname, layer.mountData(spec.lowers()), mountpoint, cg);
             pair = c.sys.socketpair();
             // The monitor gets coop's environment (for the `coop rm` it runs after a detached --rm
             // container); the container never sees it: its environment is in the plan.
@@ -124,11 +127,10 @@ final class StartContainer {
 
     /** The plan for a spec without creating anything: for diagnostics and start-up training. */
     StagePlan dryRun(ContainerSpec spec) throws ContainerException {
-        Path rootfs = spec.rootfs().toAbsolutePath().normalize();
         ContainerId id = ContainerId.random();
         try {
-            return plan(spec, id, User.resolve(spec.user(), rootfs), id.shortId(),
-                    new ContainerLayer(c.config.storeRoot(), id.value()).mountData(List.of(rootfs)),
+            return plan(spec, id, User.resolve(spec.user(), spec.lowers().paths()), id.shortId(),
+                    new ContainerLayer(c.config.storeRoot(), id.value()).mountData(spec.lowers()),
                     c.store.rootfsMountpoint(id), c.cgroups.manager(id.value()));
         } catch (OverlayException | IllegalArgumentException e) {
             throw new ContainerException(e.getMessage(), e);
@@ -140,6 +142,8 @@ final class StartContainer {
         StagePlan p = new StagePlan();
         for (String ns : List.of("pidns", "mntns", "utsns", "ipcns", "netns", "cgroupns")) p.flag(ns, true);
         p.put("hostname", hostname);
+        // Short layer names are relative to the store's link directory: mount from inside it.
+        if (spec.lowers().base() != null) p.put("chdir", spec.lowers().base().toString());
         RootfsPlanner.plan(p, mountpoint, overlayData, spec.privileged(), c.cgroups.v1Controllers());
         if (!spec.privileged()) {
             p.put("caps", Capabilities.numbers(Capabilities.DEFAULT));

@@ -85,7 +85,9 @@ public final class StateStore {
             g.writeStringField("id", r.id().value());
             if (r.name() != null) g.writeStringField("name", r.name());
             g.writeNumberField("created", r.createdMillis());
-            g.writeStringField("rootfs", r.rootfs().toString());
+            g.writeStringField("source", r.source());
+            if (r.imageId() != null) g.writeStringField("image", r.imageId());
+            if (r.stopSignal() != null) g.writeStringField("stopSignal", r.stopSignal());
             g.writeArrayFieldStart("command");
             for (String a : r.command()) g.writeString(a);
             g.writeEndArray();
@@ -122,7 +124,7 @@ public final class StateStore {
 
     public ContainerRecord read(ContainerId id) throws ContainerException {
         Path f = dir(id).resolve("state.json");
-        String idv = null, name = null, rootfs = "", hostname = "";
+        String idv = null, name = null, source = "", hostname = "", image = null, stop = null;
         long created = 0, mem = -1;
         boolean detached = false, remove = false;
         int creator = 0;
@@ -136,7 +138,9 @@ public final class StateStore {
                     case "id" -> idv = p.getText();
                     case "name" -> name = p.getText();
                     case "created" -> created = p.getLongValue();
-                    case "rootfs" -> rootfs = p.getText();
+                    case "source" -> source = p.getText();
+                    case "image" -> image = p.getText();
+                    case "stopSignal" -> stop = p.getText();
                     case "hostname" -> hostname = p.getText();
                     case "memoryLimit" -> mem = p.getLongValue();
                     case "detached" -> detached = p.getBooleanValue();
@@ -156,7 +160,7 @@ public final class StateStore {
             throw new ContainerException("corrupt state file " + f + ": " + e.getMessage() + " (coop rm -f " + id + " removes it)", e);
         }
         if (!id.value().equals(idv)) throw new ContainerException("state file " + f + " names another container: " + idv);
-        return new ContainerRecord(id, name, created, Path.of(rootfs), cmd, hostname, mem, detached, remove, creator);
+        return new ContainerRecord(id, name, created, source, image, cmd, hostname, mem, detached, remove, creator, stop);
     }
 
     /** The monitor's pid file: "CONTAINER_PID MONITOR_PID", or null before it exists. */

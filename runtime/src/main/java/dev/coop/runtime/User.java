@@ -25,12 +25,17 @@ public record User(int uid, int gid, List<Integer> additionalGids, String home) 
     public static final User ROOT = new User(0, 0, List.of(), "/root");
 
     public static User resolve(String spec, Path rootfs) {
-        if (spec == null || spec.isEmpty()) return lookup("0", null, rootfs);
-        String[] parts = spec.split(":", 2);
-        return lookup(parts[0], parts.length > 1 ? parts[1] : null, rootfs);
+        return resolve(spec, List.of(rootfs));
     }
 
-    private static User lookup(String user, String group, Path rootfs) {
+    /** @param layers the root's layers, top-most first: the first that has a file decides */
+    public static User resolve(String spec, List<Path> layers) {
+        if (spec == null || spec.isEmpty()) return lookup("0", null, layers);
+        String[] parts = spec.split(":", 2);
+        return lookup(parts[0], parts.length > 1 ? parts[1] : null, layers);
+    }
+
+    private static User lookup(String user, String group, List<Path> rootfs) {
         List<String[]> passwd = readDb(rootfs, "etc/passwd");
         Integer uid = null, gid = null;
         String name = null, home = "/";
@@ -74,11 +79,22 @@ public record User(int uid, int gid, List<Integer> additionalGids, String home) 
         return !s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() < 10;
     }
 
-    /** Reads a colon database of the root filesystem; a symlink there could point at the host's. */
-    private static List<String[]> readDb(Path rootfs, String rel) {
+    /**
+     * Reads a colon database of the root filesystem; a symlink there could point at the host's.
+     * In a layered root the top-most layer that has the path decides (a whiteout, a character
+     * device, hides it).
+     */
+    private static List<String[]> readDb(List<Path> layers, String rel) {
         List<String[]> out = new ArrayList<>();
-        Path f = rootfs.resolve(rel);
-        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(f.getParent())) return out;
+        Path f = null;
+        for (Path layer : layers) {
+            Path candidate = layer.resolve(rel);
+            if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                f = candidate;
+                break;
+            }
+        }
+        if (f == null || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(f.getParent())) return out;
         try {
             for (String line : Files.readAllLines(f)) {
                 if (!line.isBlank() && !line.startsWith("#")) out.add(line.split(":", -1));

@@ -17,8 +17,8 @@ class StateStoreTest {
     Path tmp;
 
     private ContainerRecord record(ContainerId id, String name) {
-        return new ContainerRecord(id, name, 1234, Path.of("/rootfs"), List.of("sh", "-c", "echo \"hi\""), "box",
-                64L << 20, true, false, 42);
+        return new ContainerRecord(id, name, 1234, "busybox:latest", "sha256:" + "a".repeat(64),
+                List.of("sh", "-c", "echo \"hi\""), "box", 64L << 20, true, false, 42, "SIGQUIT");
     }
 
     @Test

@@ -20,6 +20,12 @@ interface LibC extends Library {
     int getpid();
     String strerror(int errnum);
 
+    int mknod(String path, int mode, long dev);
+    int lchown(String path, int uid, int gid);
+    int chmod(String path, int mode);
+    int lsetxattr(String path, String name, byte[] value, long size, int flags);
+    int utimensat(int dirfd, String path, long[] times, int flags);
+
     int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attr, String[] argv, String[] envp);
     int posix_spawn_file_actions_init(Pointer fa);
     int posix_spawn_file_actions_destroy(Pointer fa);

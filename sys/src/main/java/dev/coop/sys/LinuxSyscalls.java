@@ -87,4 +87,37 @@ final class LinuxSyscalls implements Syscalls {
     public int geteuid() {
         return c.geteuid();
     }
+
+    @Override
+    public void mknod(String path, int mode, int major, int minor) throws ErrnoException {
+        long dev = ((long) (major & 0xfffff000) << 32) | ((major & 0xfffL) << 8)
+                | ((long) (minor & 0xffffff00) << 12) | (minor & 0xffL);
+        if (c.mknod(path, mode, dev) < 0)
+            throw new ErrnoException("mknod(" + path + ", 0" + Integer.toOctalString(mode) + ", " + major + ":" + minor + ")", Native.getLastError());
+    }
+
+    @Override
+    public void lchown(String path, int uid, int gid) throws ErrnoException {
+        if (c.lchown(path, uid, gid) < 0) throw new ErrnoException("lchown(" + path + ", " + uid + ", " + gid + ")", Native.getLastError());
+    }
+
+    @Override
+    public void chmod(String path, int mode) throws ErrnoException {
+        if (c.chmod(path, mode) < 0) throw new ErrnoException("chmod(" + path + ", 0" + Integer.toOctalString(mode) + ")", Native.getLastError());
+    }
+
+    @Override
+    public void lsetxattr(String path, String name, byte[] value) throws ErrnoException {
+        if (c.lsetxattr(path, name, value, value.length, 0) < 0)
+            throw new ErrnoException("lsetxattr(" + path + ", " + name + ")", Native.getLastError());
+    }
+
+    private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
+
+    @Override
+    public void lutimes(String path, long atimeNanos, long mtimeNanos) throws ErrnoException {
+        long[] ts = {atimeNanos / 1_000_000_000L, atimeNanos % 1_000_000_000L, mtimeNanos / 1_000_000_000L, mtimeNanos % 1_000_000_000L};
+        if (c.utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) < 0)
+            throw new ErrnoException("utimensat(" + path + ")", Native.getLastError());
+    }
 }

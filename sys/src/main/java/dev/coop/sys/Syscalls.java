@@ -22,6 +22,21 @@ public interface Syscalls {
 
     int geteuid();
 
+    /** mknod(2): a device node, FIFO, or (type S_IFCHR, 0:0) an overlayfs whiteout. */
+    void mknod(String path, int mode, int major, int minor) throws ErrnoException;
+
+    /** lchown(2): never follows a symlink. */
+    void lchown(String path, int uid, int gid) throws ErrnoException;
+
+    /** chmod(2) with the setuid, setgid and sticky bits, which java.nio cannot set. */
+    void chmod(String path, int mode) throws ErrnoException;
+
+    /** lsetxattr(2), for any namespace (security.capability, trusted.overlay.opaque). */
+    void lsetxattr(String path, String name, byte[] value) throws ErrnoException;
+
+    /** Sets access and modification times without following a symlink. */
+    void lutimes(String path, long atimeNanos, long mtimeNanos) throws ErrnoException;
+
     /** Decodes a raw wait status the way shells do: the exit code, or 128 + the signal. */
     static int exitCode(int waitStatus) {
         int sig = waitStatus & 0x7f;
