@@ -26,6 +26,7 @@ final class FakeCgroupfs {
         @Override public void chmod(String path, int mode) { throw new UnsupportedOperationException(); }
         @Override public void lsetxattr(String path, String name, byte[] value) { throw new UnsupportedOperationException(); }
         @Override public void lutimes(String path, long a, long m) { throw new UnsupportedOperationException(); }
+        @Override public byte[] lgetxattr(String path, String name) { throw new UnsupportedOperationException(); }
     }
 
     static String v2Mountinfo() {

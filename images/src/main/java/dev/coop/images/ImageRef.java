@@ -13,7 +13,10 @@ public record ImageRef(String repository, String tag) {
         if (!TAG.matcher(tag).matches()) throw new IllegalArgumentException("invalid tag '" + tag + "'");
     }
 
+    /** Docker Hub names are kept short, as docker shows them: docker.io/library/bb:1 is bb:1. */
     public static ImageRef parse(String s) {
+        if (s.startsWith("docker.io/library/")) s = s.substring(18);
+        else if (s.startsWith("docker.io/")) s = s.substring(10);
         int slash = s.lastIndexOf('/');
         int colon = s.lastIndexOf(':');
         if (colon > slash) return new ImageRef(s.substring(0, colon), s.substring(colon + 1));

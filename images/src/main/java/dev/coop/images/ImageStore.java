@@ -116,8 +116,17 @@ public final class ImageStore {
                  OutputStream blobOut = Files.newOutputStream(tmpBlob, StandardOpenOption.CREATE_NEW);
                  InputStream tee = new TeeInputStream(raw, blobOut);
                  CountingDigestInputStream diff = new CountingDigestInputStream(decompress(new BufferedInputStream(tee, 1 << 16)))) {
-                new LayerUnpacker(tmpLayer, sys).unpack(diff);
-                found = diff.drainAndDigest();
+                try {
+                    new LayerUnpacker(tmpLayer, sys).unpack(diff);
+                    found = diff.drainAndDigest();
+                } catch (IOException e) {
+                    // Corrupt compressed data fails in the decompressor before any digest check:
+                    // say what it really is when the blob's digest shows it.
+                    Digest actual = raw.drainAndDigest();
+                    if (blob.digest() != null && !actual.equals(blob.digest()))
+                        throw new ImageException.DigestMismatch("layer blob", blob.digest(), actual);
+                    throw new ImageException("layer " + blob.digest() + " is not a readable tar stream: " + e.getMessage(), e);
+                }
                 blobDigest = raw.drainAndDigest();
                 if (blob.size() >= 0 && raw.count() != blob.size())
                     throw new ImageException("layer " + blob.digest() + " is " + raw.count() + " bytes but its descriptor says "

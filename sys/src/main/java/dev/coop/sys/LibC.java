@@ -24,6 +24,7 @@ interface LibC extends Library {
     int lchown(String path, int uid, int gid);
     int chmod(String path, int mode);
     int lsetxattr(String path, String name, byte[] value, long size, int flags);
+    long lgetxattr(String path, String name, byte[] value, long size);
     int utimensat(int dirfd, String path, long[] times, int flags);
 
     int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attr, String[] argv, String[] envp);

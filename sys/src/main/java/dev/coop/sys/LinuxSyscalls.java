@@ -112,6 +112,18 @@ final class LinuxSyscalls implements Syscalls {
             throw new ErrnoException("lsetxattr(" + path + ", " + name + ")", Native.getLastError());
     }
 
+    @Override
+    public byte[] lgetxattr(String path, String name) throws ErrnoException {
+        byte[] buf = new byte[65536];
+        long n = c.lgetxattr(path, name, buf, buf.length);
+        if (n < 0) {
+            int e = Native.getLastError();
+            if (e == 61) return null; // ENODATA
+            throw new ErrnoException("lgetxattr(" + path + ", " + name + ")", e);
+        }
+        return java.util.Arrays.copyOf(buf, (int) n);
+    }
+
     private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
 
     @Override

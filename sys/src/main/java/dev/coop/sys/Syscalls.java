@@ -34,6 +34,9 @@ public interface Syscalls {
     /** lsetxattr(2), for any namespace (security.capability, trusted.overlay.opaque). */
     void lsetxattr(String path, String name, byte[] value) throws ErrnoException;
 
+    /** lgetxattr(2); null when the attribute is not set. */
+    byte[] lgetxattr(String path, String name) throws ErrnoException;
+
     /** Sets access and modification times without following a symlink. */
     void lutimes(String path, long atimeNanos, long mtimeNanos) throws ErrnoException;
 

@@ -69,7 +69,7 @@ public final class LayerUnpacker {
 
     private void entry(TarArchiveInputStream in, TarArchiveEntry e) throws IOException, ImageException, ErrnoException {
         String name = e.getName();
-        Path rel = clean(name);
+        Path rel = clean(name, name, "");
         if (rel == null) { // the layer's root itself
             if (e.isDirectory()) attributes(root, e);
             return;
@@ -104,7 +104,7 @@ public final class LayerUnpacker {
             // Its target is resolved inside the container, never here: any target is allowed.
             Files.createSymbolicLink(target, Path.of(e.getLinkName()));
         } else if (e.isLink()) {
-            Path linked = clean(e.getLinkName());
+            Path linked = clean(e.getLinkName(), name, "hard link to '" + e.getLinkName() + "': ");
             if (linked == null) throw new ImageException.HostileArchive(name, "hard link to the layer's root");
             Path source = root.resolve(linked);
             ensureParents(name, source.getParent());
@@ -127,14 +127,14 @@ public final class LayerUnpacker {
     }
 
     /** A relative, normalized path inside the layer, or null for the root itself. */
-    private static Path clean(String name) throws ImageException {
-        String n = name;
+    private static Path clean(String path, String entry, String what) throws ImageException {
+        String n = path;
         while (n.startsWith("./")) n = n.substring(2);
-        if (n.startsWith("/")) throw new ImageException.HostileArchive(name, "absolute path");
+        if (n.startsWith("/")) throw new ImageException.HostileArchive(entry, what + "absolute path");
         if (n.isEmpty() || n.equals(".") || n.equals("./")) return null;
         Path p = Path.of(n);
         for (Path part : p) {
-            if (part.toString().equals("..")) throw new ImageException.HostileArchive(name, "'..' would leave the layer");
+            if (part.toString().equals("..")) throw new ImageException.HostileArchive(entry, what + "'..' would leave the layer");
         }
         Path norm = p.normalize();
         return norm.toString().isEmpty() ? null : norm;
