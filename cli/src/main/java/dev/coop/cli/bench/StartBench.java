@@ -39,6 +39,9 @@ public final class StartBench implements Callable<Integer> {
     @Option(names = "--cold", description = "Cold CLI runs, each a new JVM (default ${DEFAULT-VALUE}; 0 skips).", defaultValue = "10")
     int cold;
 
+    @Option(names = "--image", description = "Also start containers from this stored image, to show what layers add over --rootfs.")
+    String image;
+
     @Option(names = "--no-runc", description = "Do not measure runc even when it is installed.")
     boolean noRunc;
 
@@ -52,10 +55,14 @@ public final class StartBench implements Callable<Integer> {
     public Integer call() throws Exception {
         if (n < 1) throw new IllegalArgumentException("-n must be at least 1");
         Containers cs = new Containers(RuntimeConfig.fromEnvironment(), CgroupDriver.detect(), Syscalls.linux());
-        String runc = noRunc ? null : which("runc");
-        long steps = 2L * n + (runc != null ? 2L * n : 0) + 2L * cold + 5;
+        String runc = noRunc ? null : ImportBench.which("runc");
+        long steps = 2L * n + (image != null ? 2L * n + 5 : 0) + (runc != null ? 2L * n : 0) + 2L * cold + 5;
         try (ProgressBar pb = progress(steps)) {
-            measureCoop(cs, pb);
+            measureCoop(cs, pb, () -> spec(false, "true"), "coop start", "coop run (total)");
+            if (image != null) {
+                ContainerSpec fromImage = imageSpec();
+                measureCoop(cs, pb, () -> fromImage, "coop start (image)", "coop run (image, total)");
+            }
             if (runc != null) measureRunc(runc, pb);
             if (cold > 0) measureCold(pb);
             monitorPss = monitorPss(cs);
@@ -75,15 +82,27 @@ public final class StartBench implements Callable<Integer> {
         return ContainerSpec.builder(rootfs, List.of(cmd)).remove(!detach).detach(detach).build();
     }
 
-    private void measureCoop(Containers cs, ProgressBar pb) throws Exception {
-        Samples start = new Samples("coop start"), total = new Samples("coop run (total)");
+    /** The image's layers, `true` as the command: the same work as --rootfs but for the lower layers. */
+    private ContainerSpec imageSpec() throws Exception {
+        dev.coop.images.ImageStore store = new dev.coop.images.ImageStore(RuntimeConfig.fromEnvironment().storeRoot(), Syscalls.linux());
+        dev.coop.images.Image img = store.get(image);
+        imageLayers = img.layers().size();
+        return ContainerSpec.builder(new dev.coop.overlay.LowerLayers(store.linkDir(), store.lowerLinks(img)), image,
+                img.id().toString(), List.of("true")).remove(true).build();
+    }
+
+    private int imageLayers;
+
+    private void measureCoop(Containers cs, ProgressBar pb, java.util.function.Supplier<ContainerSpec> specs, String startName,
+                             String totalName) throws Exception {
+        Samples start = new Samples(startName), total = new Samples(totalName);
         for (int i = 0; i < 5; i++) { // warm the JIT and the page cache; not counted
-            cs.run(spec(false, "true")).awaitExit(false);
+            cs.run(specs.get()).awaitExit(false);
             pb.step();
         }
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
-            RunningContainer c = cs.run(spec(false, "true"));
+            RunningContainer c = cs.run(specs.get());
             long t1 = System.nanoTime();
             c.awaitExit(false);
             long t2 = System.nanoTime();
@@ -208,6 +227,11 @@ public final class StartBench implements Callable<Integer> {
             System.out.println("p50 ratio coop/runc, start: " + ratio(coopStart, runcStart) + "x   total: "
                     + ratio(coopTotal, runcTotal) + "x   (below 1 means coop is faster)");
         }
+        Samples imageStart = find("coop start (image)");
+        if (imageStart != null && coopStart != null) {
+            System.out.printf(Locale.ROOT, "starting from the image (%d layers) adds %+.2f ms at p50 over --rootfs%n", imageLayers,
+                    imageStart.p50() - coopStart.p50());
+        }
         if (monitorPss >= 0) {
             System.out.printf(Locale.ROOT, "memory coop keeps per running container (monitor PSS): %.0f KiB%n", monitorPss / 1024.0);
         }
@@ -239,11 +263,4 @@ public final class StartBench implements Callable<Integer> {
         }
     }
 
-    private static String which(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path p = Path.of(dir, program);
-            if (Files.isExecutable(p)) return p.toString();
-        }
-        return null;
-    }
 }
