@@ -1,7 +1,7 @@
 #!/bin/bash
 # Installs what building and testing coop needs on Debian 12. Idempotent; quick when all is there.
 set -euo pipefail
-pkgs=(openjdk-17-jdk-headless maven gcc libc6-dev busybox-static runc iproute2 procps umoci skopeo zstd)
+pkgs=(openjdk-17-jdk-headless maven gcc libc6-dev busybox-static runc iproute2 procps umoci skopeo zstd docker-registry)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

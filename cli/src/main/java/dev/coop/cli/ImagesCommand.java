@@ -63,17 +63,7 @@ final class ImagesCommand implements Runnable {
         public Integer call() throws Exception {
             ImageStore store = store();
             boolean show = !quiet && System.console() != null;
-            ProgressBar[] bar = {null};
-            int[] current = {-1};
-            Importer.Progress progress = !show ? Importer.Progress.NONE : (i, n, bytes, total) -> {
-                if (current[0] != i) {
-                    if (bar[0] != null) bar[0].close();
-                    bar[0] = new ProgressBarBuilder().setTaskName("layer " + (i + 1) + "/" + n).setInitialMax(Math.max(total, 1))
-                            .setStyle(ProgressBarStyle.ASCII).setUnit("MiB", 1 << 20).showSpeed().setUpdateIntervalMillis(200).build();
-                    current[0] = i;
-                }
-                bar[0].stepTo(bytes);
-            };
+            LayerProgress progress = new LayerProgress(!quiet && System.console() != null);
             Image image;
             long t0 = System.nanoTime();
             try {
@@ -81,7 +71,7 @@ final class ImagesCommand implements Runnable {
             } catch (ImageException e) {
                 throw fail(e);
             } finally {
-                if (bar[0] != null) bar[0].close();
+                progress.close();
             }
             if (!quiet) {
                 System.err.printf("imported %s (%d layers, %s) in %.1fs%n", image.displayName(), image.layers().size(),
@@ -89,6 +79,35 @@ final class ImagesCommand implements Runnable {
             }
             System.out.println(image.id());
             return 0;
+        }
+    }
+
+    /** One progress bar per layer, with its rate, on a terminal; nothing otherwise. */
+    static final class LayerProgress implements Importer.Progress, AutoCloseable {
+        private final boolean show;
+        private ProgressBar bar;
+        private int current = -1;
+
+        LayerProgress(boolean show) {
+            this.show = show;
+        }
+
+        @Override
+        public void layer(int index, int count, long bytes, long total) {
+            if (!show) return;
+            if (current != index) {
+                close();
+                bar = new ProgressBarBuilder().setTaskName("layer " + (index + 1) + "/" + count).setInitialMax(Math.max(total, 1))
+                        .setStyle(ProgressBarStyle.ASCII).setUnit("MiB", 1 << 20).showSpeed().setUpdateIntervalMillis(200).build();
+                current = index;
+            }
+            bar.stepTo(bytes);
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) bar.close();
+            bar = null;
         }
     }
 

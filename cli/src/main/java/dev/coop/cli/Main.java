@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "coop", mixinStandardHelpOptions = true, version = "coop 0.1.0",
         description = "A container runtime: isolated, limited containers from namespaces, cgroups and overlayfs.",
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, KillCommand.class,
-                RmCommand.class, WaitCommand.class, StatsCommand.class, InfoCommand.class, ImagesCommand.class, BenchCommand.class})
+                RmCommand.class, WaitCommand.class, StatsCommand.class, InfoCommand.class, ImagesCommand.class, PullCommand.class,
+                BenchCommand.class})
 public final class Main implements Runnable {
     /** When main() began: COOP_TIMING=1 reports how long coop took from here (see bench start). */
     static final long MAIN_NANOS = System.nanoTime();
@@ -46,6 +47,7 @@ public final class Main implements Runnable {
             case "stats" -> new StatsCommand();
             case "info" -> new InfoCommand();
             case "images" -> new ImagesCommand();
+            case "pull" -> new PullCommand();
             default -> null;
         };
         CommandLine cl;

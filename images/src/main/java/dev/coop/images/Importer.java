@@ -62,6 +62,15 @@ public final class Importer {
         if (!Files.exists(path)) throw new ImageException("cannot import " + spec + ": no such file or directory");
         if (name != null) ImageRef.parse(name); // fail before any work
         try (Source src = Source.open(path)) {
+            return importFrom(src, spec, ref, name);
+        } catch (IOException e) {
+            throw new ImageException("cannot read " + spec + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The same import from any source: a directory, an archive, a registry. */
+    Image importFrom(Source src, String spec, String ref, String name) throws ImageException {
+        try {
             if (src.exists("oci-layout") && src.exists("index.json")) return oci(src, spec, ref, name);
             if (src.exists("manifest.json")) return dockerSave(src, spec, ref, name);
             throw new ImageException(spec + " is not an OCI image layout, an OCI archive or a docker-save tarball"
