@@ -3,6 +3,7 @@ package dev.coop.images;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.coop.images.internal.CountingDigestInputStream;
 import dev.coop.images.internal.LayerUnpacker;
+import dev.coop.images.internal.PrefetchInputStream;
 import dev.coop.images.internal.Records;
 import dev.coop.overlay.ContainerLayer;
 import dev.coop.sys.Syscalls;
@@ -112,21 +113,28 @@ public final class ImageStore {
             tmpLayer = tmp("layer-");
             Files.createDirectory(tmpLayer);
             Digest blobDigest, found;
-            try (CountingDigestInputStream raw = new CountingDigestInputStream(new ProgressInputStream(source, progress));
-                 OutputStream blobOut = Files.newOutputStream(tmpBlob, StandardOpenOption.CREATE_NEW);
-                 InputStream tee = new TeeInputStream(raw, blobOut);
-                 CountingDigestInputStream diff = new CountingDigestInputStream(decompress(new BufferedInputStream(tee, 1 << 16)))) {
+            // One pass: the prefetch thread reads, hashes (blob), stores, decompresses and hashes
+            // again (diff_id); this thread unpacks what comes out. Both digests are complete
+            // once the prefetcher has reached the end of the source.
+            CountingDigestInputStream raw = new CountingDigestInputStream(new ProgressInputStream(source, progress));
+            try (OutputStream blobOut = Files.newOutputStream(tmpBlob, StandardOpenOption.CREATE_NEW)) {
+                InputStream tee = new TeeInputStream(raw, blobOut);
+                CountingDigestInputStream diff;
                 try {
-                    new LayerUnpacker(tmpLayer, sys).unpack(diff);
-                    found = diff.drainAndDigest();
+                    diff = new CountingDigestInputStream(decompress(new BufferedInputStream(tee, 1 << 16)));
                 } catch (IOException e) {
-                    // Corrupt compressed data fails in the decompressor before any digest check:
-                    // say what it really is when the blob's digest shows it.
-                    Digest actual = raw.drainAndDigest();
-                    if (blob.digest() != null && !actual.equals(blob.digest()))
-                        throw new ImageException.DigestMismatch("layer blob", blob.digest(), actual);
-                    throw new ImageException("layer " + blob.digest() + " is not a readable tar stream: " + e.getMessage(), e);
+                    throw corrupt(blob, raw, e);
                 }
+                try (PrefetchInputStream prefetched = new PrefetchInputStream(diff)) {
+                    try {
+                        new LayerUnpacker(tmpLayer, sys).unpack(prefetched);
+                        prefetched.finish();
+                    } catch (IOException e) {
+                        prefetched.close();
+                        throw corrupt(blob, raw, e);
+                    }
+                }
+                found = diff.drainAndDigest();
                 blobDigest = raw.drainAndDigest();
                 if (blob.size() >= 0 && raw.count() != blob.size())
                     throw new ImageException("layer " + blob.digest() + " is " + raw.count() + " bytes but its descriptor says "
@@ -148,6 +156,16 @@ public final class ImageStore {
             deleteQuietly(tmpBlob);
             deleteQuietly(tmpLayer);
         }
+    }
+
+    /**
+     * Corrupt compressed data fails in the decompressor before any digest check: say what it
+     * really is when the blob's digest shows it.
+     */
+    private static ImageException corrupt(Descriptor blob, CountingDigestInputStream raw, IOException e) throws IOException {
+        Digest actual = raw.drainAndDigest();
+        if (blob.digest() != null && !actual.equals(blob.digest())) return new ImageException.DigestMismatch("layer blob", blob.digest(), actual);
+        return new ImageException("layer " + blob.digest() + " is not a readable tar stream: " + e.getMessage(), e);
     }
 
     /** gzip, zstd or plain tar, told apart by their magic bytes (media types are not always right). */

@@ -41,33 +41,38 @@ public final class ImportBench implements Callable<Integer> {
         long bytes = blobBytes(layout);
         Samples coop = new Samples("coop images import"), umoci = new Samples("umoci unpack"),
                 skopeo = new Samples("skopeo copy (no unpack)");
-        long unpacked = 0;
+        long[] unpacked = {0};
+        List<Tool> tools = new java.util.ArrayList<>();
+        tools.add(new Tool(coop, scratch -> {
+            Image img = new Importer(new ImageStore(scratch.resolve("store"), Syscalls.linux()), null, Importer.Progress.NONE)
+                    .importImage(image, null);
+            if (img.layers().isEmpty()) throw new IllegalStateException("empty image");
+        }, scratch -> unpacked[0] = du(scratch.resolve("store/layers"))));
+        if (which("umoci") != null) tools.add(new Tool(umoci, scratch -> run("umoci", "unpack", "--image", image,
+                scratch.resolve("bundle").toString()), scratch -> {}));
+        if (which("skopeo") != null) tools.add(new Tool(skopeo, scratch -> run("skopeo", "copy", "--quiet",
+                "oci:" + layout + ":" + ref, "oci:" + scratch.resolve("copy") + ":" + ref), scratch -> {}));
         for (int i = 0; i < n; i++) {
-            Path scratch = Files.createTempDirectory(work, "coop-bench-import-");
-            try {
-                long t0 = System.nanoTime();
-                Image img = new Importer(new ImageStore(scratch.resolve("store"), Syscalls.linux()), null, Importer.Progress.NONE)
-                        .importImage(image, null);
-                coop.add(System.nanoTime() - t0);
-                unpacked = du(scratch.resolve("store/layers"));
-                if (img.layers().isEmpty()) throw new IllegalStateException("empty image");
-                if (which("umoci") != null) {
-                    t0 = System.nanoTime();
-                    run("umoci", "unpack", "--image", image, scratch.resolve("bundle").toString());
-                    umoci.add(System.nanoTime() - t0);
+            // Rotate the order, and let the disk settle after each deletion (on a filesystem
+            // mounted with discard, freeing hundreds of MB slows whatever runs next).
+            for (int k = 0; k < tools.size(); k++) {
+                Tool t = tools.get((i + k) % tools.size());
+                Path scratch = Files.createTempDirectory(work, "coop-bench-import-");
+                try {
+                    long t0 = System.nanoTime();
+                    t.work().run(scratch);
+                    t.samples().add(System.nanoTime() - t0);
+                    t.after().run(scratch);
+                } finally {
+                    ContainerLayer.deleteTree(scratch);
+                    run("sync");
+                    Thread.sleep(1000);
                 }
-                if (which("skopeo") != null) {
-                    t0 = System.nanoTime();
-                    run("skopeo", "copy", "--quiet", "oci:" + layout + ":" + ref, "oci:" + scratch.resolve("copy") + ":" + ref);
-                    skopeo.add(System.nanoTime() - t0);
-                }
-            } finally {
-                ContainerLayer.deleteTree(scratch);
             }
             System.err.printf("run %d/%d done%n", i + 1, n);
         }
         System.out.printf(Locale.ROOT, "coop bench import: %s, %.1f MB of blobs, %.1f MB unpacked, %d runs each (medians)%n%n",
-                image, bytes / 1e6, unpacked / 1e6, n);
+                image, bytes / 1e6, unpacked[0] / 1e6, n);
         System.out.printf("%-26s %12s %14s %14s%n", "", "time", "MB/s (blobs)", "coop vs this");
         for (Samples s : List.of(coop, umoci, skopeo)) {
             if (s.isEmpty()) {
@@ -80,6 +85,12 @@ public final class ImportBench implements Callable<Integer> {
         }
         return 0;
     }
+
+    private interface Step {
+        void run(Path scratch) throws Exception;
+    }
+
+    private record Tool(Samples samples, Step work, Step after) {}
 
     private static long blobBytes(Path layout) throws Exception {
         return du(layout.resolve("blobs"));
