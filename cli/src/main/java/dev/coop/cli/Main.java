@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "A container runtime: isolated, limited containers from namespaces, cgroups and overlayfs.",
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, KillCommand.class,
                 RmCommand.class, WaitCommand.class, StatsCommand.class, InfoCommand.class, ImagesCommand.class, PullCommand.class,
-                BenchCommand.class})
+                CommitCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     /** When main() began: COOP_TIMING=1 reports how long coop took from here (see bench start). */
     static final long MAIN_NANOS = System.nanoTime();
@@ -48,6 +48,7 @@ public final class Main implements Runnable {
             case "info" -> new InfoCommand();
             case "images" -> new ImagesCommand();
             case "pull" -> new PullCommand();
+            case "commit" -> new CommitCommand();
             default -> null;
         };
         CommandLine cl;

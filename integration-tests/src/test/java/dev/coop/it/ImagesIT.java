@@ -235,6 +235,31 @@ class ImagesIT extends KernelTest {
     }
 
     @Test
+    void commitTurnsAContainersChangesIntoALayer() throws Exception {
+        OciFixture.Layer extra = new OciFixture.Layer().dir("data").file("data/old", "old\n").file("gone", "g\n");
+        Path layout = OciFixture.layout(tmp.resolve("c"), "c:1", List.of(OciFixture.busybox(), extra), "{\"Cmd\":[\"sh\"]}",
+                OciFixture.Damage.NONE);
+        assertEquals(0, Coop.run("images", "import", "-q", layout.toString()).code());
+        // a replaced directory becomes opaque in the upper layer; a deleted file a whiteout
+        String id = Coop.run("run", "-d", "c:1", "sh", "-c", "rm -rf /data; mkdir /data; echo new > /data/new; rm /gone; "
+                + "echo hi > /hello; chmod 4755 /hello").out().trim();
+        assertEquals("0\n", Coop.run("wait", id).out());
+        Coop.Result commit = Coop.run("commit", id, "c:2", "-m", "from a test");
+        assertEquals(0, commit.code(), commit.toString());
+        assertEquals(0, Coop.run("rm", id).code());
+        Coop.Result r = Coop.run("run", "--rm", "c:2", "sh", "-c", "ls /data; ls /gone 2>/dev/null || echo no-gone; cat /hello; stat -c %a /hello");
+        assertEquals("new\nno-gone\nhi\n4755\n", r.out(), r.toString());
+        Coop.Result inspect = Coop.run("images", "inspect", "c:2");
+        assertTrue(inspect.out().lines().filter(l -> l.matches("\\s+\\d+\\s+[0-9a-f]{12}.*")).count() == 3, inspect.toString());
+        String rootfsId = Coop.run("run", "-d", "--rootfs", Coop.rootfs().toString(), "true").out().trim();
+        Coop.run("wait", rootfsId);
+        Coop.Result refused = Coop.run("commit", rootfsId, "x:1");
+        assertEquals(1, refused.code());
+        assertTrue(refused.err().contains("only containers run from images can be committed"), refused.toString());
+        assertEquals(0, Coop.run("rm", rootfsId).code());
+    }
+
+    @Test
     void unknownImage() {
         Coop.Result r = Coop.run("run", "--rm", "nosuchimage:1");
         assertEquals(125, r.code(), r.toString());
