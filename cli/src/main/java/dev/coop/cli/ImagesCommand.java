@@ -53,27 +53,23 @@ final class ImagesCommand implements Runnable {
         @Option(names = "--name", paramLabel = "NAME[:TAG]", description = "Name to give the image.")
         String name;
 
-        @Option(names = "--platform", paramLabel = "OS/ARCH", description = "Platform to pick from a multi-platform image (default: this host's).")
-        String platform;
-
-        @Option(names = {"-q", "--quiet"}, description = "No progress display.")
-        boolean quiet;
+        @picocli.CommandLine.Mixin
+        FetchOptions fetch;
 
         @Override
         public Integer call() throws Exception {
             ImageStore store = store();
-            boolean show = !quiet && System.console() != null;
-            LayerProgress progress = new LayerProgress(!quiet && System.console() != null);
+            LayerProgress progress = fetch.progress();
             Image image;
             long t0 = System.nanoTime();
             try {
-                image = new Importer(store, platform, progress).importImage(path, name);
+                image = new Importer(store, fetch.platform, progress).importImage(path, name);
             } catch (ImageException e) {
                 throw fail(e);
             } finally {
                 progress.close();
             }
-            if (!quiet) {
+            if (!fetch.quiet) {
                 System.err.printf("imported %s (%d layers, %s) in %.1fs%n", image.displayName(), image.layers().size(),
                         ByteSize.format(image.size()), (System.nanoTime() - t0) / 1e9);
             }

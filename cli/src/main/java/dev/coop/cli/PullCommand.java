@@ -14,28 +14,25 @@ final class PullCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REGISTRY/NAME[:TAG|@DIGEST]")
     String reference;
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH", description = "Platform to pick from a multi-platform image (default: this host's).")
-    String platform;
-
     @Option(names = "--insecure", description = "Plain HTTP (always so for localhost and 127.0.0.1).")
     boolean insecure;
 
     @Option(names = "--creds", paramLabel = "USER:PASSWORD", description = "Credentials for the registry or its token service.")
     String creds;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
-    boolean quiet;
+    @picocli.CommandLine.Mixin
+    FetchOptions fetch;
 
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         Image image;
-        try (ImagesCommand.LayerProgress progress = new ImagesCommand.LayerProgress(!quiet && System.console() != null)) {
-            image = new Puller(ImagesCommand.store(), platform, progress).pull(reference, insecure, creds);
+        try (ImagesCommand.LayerProgress progress = fetch.progress()) {
+            image = new Puller(ImagesCommand.store(), fetch.platform, progress).pull(reference, insecure, creds);
         } catch (ImageException e) {
             throw ImagesCommand.fail(e);
         }
-        if (!quiet) {
+        if (!fetch.quiet) {
             System.err.printf("pulled %s (%d layers, %s) in %.1fs%n", image.displayName(), image.layers().size(),
                     ByteSize.format(image.size()), (System.nanoTime() - t0) / 1e9);
         }

@@ -404,12 +404,7 @@ public final class ImageStore {
     }
 
     static void writeAtomic(Path target, byte[] data) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(data));
-            ch.force(false);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        dev.coop.sys.AtomicFiles.write(target, data);
     }
 
     private static void deleteQuietly(Path p) {

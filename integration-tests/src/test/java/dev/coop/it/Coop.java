@@ -104,6 +104,22 @@ final class Coop {
         }
     }
 
+    /** Removes every image of the test store and prunes what they leave. */
+    static void removeAllImages() {
+        Result ls = run("images", "ls", "--json");
+        for (String line : ls.out().split("\n")) {
+            if (line.contains("\"id\"")) run("images", "rm", line.replaceAll(".*\"(sha256:[0-9a-f]+)\".*", "$1"));
+        }
+        run("images", "prune");
+    }
+
+    /** Runs a helper program (umoci, skopeo) that must succeed. */
+    static void sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new AssertionError(String.join(" ", cmd) + " failed:\n" + out);
+    }
+
     /** A busybox root filesystem built from Debian's busybox-static, once per test JVM. */
     static synchronized Path rootfs() {
         Path dir = Path.of("target/rootfs").toAbsolutePath();

@@ -26,30 +26,20 @@ class ImagesIT extends KernelTest {
 
     @AfterEach
     void removeImages() {
-        Coop.Result ls = Coop.run("images", "ls", "--json");
-        for (String line : ls.out().split("\n")) {
-            if (line.contains("\"id\"")) Coop.run("images", "rm", line.replaceAll(".*\"(sha256:[0-9a-f]+)\".*", "$1"));
-        }
-        Coop.run("images", "prune");
-    }
-
-    private static void sh(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);
+        Coop.removeAllImages();
     }
 
     /** A busybox image made the way the issue asks: umoci, from Debian's busybox-static. */
     private Path umociBusybox() throws Exception {
         Path layout = tmp.resolve("oci");
         Path bundle = tmp.resolve("bundle");
-        sh("umoci", "init", "--layout", layout.toString());
-        sh("umoci", "new", "--image", layout + ":latest");
-        sh("umoci", "unpack", "--image", layout + ":latest", bundle.toString());
-        sh("rm", "-rf", bundle.resolve("rootfs").toString());
-        sh("bash", Path.of("../scripts/build-rootfs.sh").toAbsolutePath().toString(), bundle.resolve("rootfs").toString());
-        sh("umoci", "repack", "--image", layout + ":latest", bundle.toString());
-        sh("umoci", "config", "--image", layout + ":latest", "--config.entrypoint", "/bin/sh", "--config.cmd", "-c",
+        Coop.sh("umoci", "init", "--layout", layout.toString());
+        Coop.sh("umoci", "new", "--image", layout + ":latest");
+        Coop.sh("umoci", "unpack", "--image", layout + ":latest", bundle.toString());
+        Coop.sh("rm", "-rf", bundle.resolve("rootfs").toString());
+        Coop.sh("bash", Path.of("../scripts/build-rootfs.sh").toAbsolutePath().toString(), bundle.resolve("rootfs").toString());
+        Coop.sh("umoci", "repack", "--image", layout + ":latest", bundle.toString());
+        Coop.sh("umoci", "config", "--image", layout + ":latest", "--config.entrypoint", "/bin/sh", "--config.cmd", "-c",
                 "--config.cmd", "echo cmd ran as $(id -u):$(id -g) in $(pwd) with $GREETING", "--config.env", "GREETING=hello",
                 "--config.workingdir", "/tmp", "--config.user", "nobody");
         return layout;
@@ -77,8 +67,8 @@ class ImagesIT extends KernelTest {
     void dockerSaveAndOciArchiveFromSkopeo() throws Exception {
         Path layout = umociBusybox();
         Path docker = tmp.resolve("docker.tar"), archive = tmp.resolve("oci.tar");
-        sh("skopeo", "copy", "--quiet", "oci:" + layout + ":latest", "docker-archive:" + docker + ":bb:docker");
-        sh("skopeo", "copy", "--quiet", "oci:" + layout + ":latest", "oci-archive:" + archive + ":v1");
+        Coop.sh("skopeo", "copy", "--quiet", "oci:" + layout + ":latest", "docker-archive:" + docker + ":bb:docker");
+        Coop.sh("skopeo", "copy", "--quiet", "oci:" + layout + ":latest", "oci-archive:" + archive + ":v1");
         Coop.Result d = Coop.run("images", "import", docker.toString());
         assertEquals(0, d.code(), d.toString());
         Coop.Result a = Coop.run("images", "import", archive.toString(), "--name", "bb:archive");

@@ -61,17 +61,7 @@ class PullIT extends KernelTest {
             registry.destroy();
             registry.waitFor();
         }
-        Coop.Result ls = Coop.run("images", "ls", "--json");
-        for (String line : ls.out().split("\n")) {
-            if (line.contains("\"id\"")) Coop.run("images", "rm", line.replaceAll(".*\"(sha256:[0-9a-f]+)\".*", "$1"));
-        }
-        Coop.run("images", "prune");
-    }
-
-    private static void sh(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);
+        Coop.removeAllImages();
     }
 
     private Path busyboxLayout(String name) throws Exception {
@@ -83,7 +73,7 @@ class PullIT extends KernelTest {
     void pullByTagAndByDigestThenRun() throws Exception {
         Path layout = busyboxLayout("img");
         String ref = "127.0.0.1:" + port + "/coop/bb:v1";
-        sh("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "oci:" + layout + ":v1", "docker://" + ref);
+        Coop.sh("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "oci:" + layout + ":v1", "docker://" + ref);
         Coop.Result pull = Coop.run("pull", ref);
         assertEquals(0, pull.code(), pull.toString());
         assertEquals("pulled\n", Coop.run("run", "--rm", ref).out());
@@ -111,7 +101,7 @@ class PullIT extends KernelTest {
         // skopeo pushes the whole index with --all; give the layout a ref name to address it
         String index = Files.readString(layout.resolve("index.json"));
         wrapIndex(layout, index);
-        sh("skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false", "oci:" + layout + ":multi", "docker://" + ref);
+        Coop.sh("skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false", "oci:" + layout + ":multi", "docker://" + ref);
         Coop.Result pull = Coop.run("pull", ref);
         assertEquals(0, pull.code(), pull.toString());
         assertEquals("amd64\n", Coop.run("run", "--rm", ref).out());

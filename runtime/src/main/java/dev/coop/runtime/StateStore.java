@@ -12,7 +12,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -103,21 +102,10 @@ public final class StateStore {
         writeAtomic(dir(r.id()).resolve("state.json"), out.toByteArray());
     }
 
-    /** Write a temp file in the same directory, fsync it, rename it over: readers see old or new. */
     static void writeAtomic(Path target, byte[] data) throws ContainerException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(data));
-            ch.force(false);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new ContainerException("cannot write " + target + ": " + e, e);
-        }
         try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            dev.coop.sys.AtomicFiles.write(target, data);
         } catch (IOException e) {
-            deleteQuietly(tmp);
             throw new ContainerException("cannot write " + target + ": " + e, e);
         }
     }
