@@ -42,6 +42,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -250,6 +251,26 @@ static void op_mask(const char *path) {
         ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0,mode=0555")
         : mount("/dev/null", path, NULL, MS_BIND, NULL);
     if (r < 0) die(EXIT_SETUP, "mask %s: %s", path, errstr(errno));
+}
+
+/* op "sysctl": path under the container's /proc/sys, value (written before /proc/sys turns read-only) */
+static void op_sysctl(char *spec) {
+    char *f[2];
+    if (split_fields(spec, f, 2) != 2) die(EXIT_SETUP, "bad sysctl op");
+    int fd = open(f[0], O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || write(fd, f[1], strlen(f[1])) < 0) die(EXIT_SETUP, "sysctl %s=%s: %s", f[0], f[1], errstr(errno));
+    close(fd);
+}
+
+/* Joins the namespaces named by path (an OCI bundle's linux.namespaces[].path), before any setup. */
+static void join_namespaces(void) {
+    char **joins = get_all("setns");
+    for (char **j = joins; *j; j++) {
+        int fd = open(*j, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) die(EXIT_SETUP, "open namespace %s: %s", *j, errstr(errno));
+        if (setns(fd, 0) < 0) die(EXIT_SETUP, "setns(%s): %s", *j, errstr(errno));
+        close(fd);
+    }
 }
 
 /* op "ro": make a path read-only by binding it over itself, then remounting the bind read-only. */
@@ -467,6 +488,13 @@ static void child_main(int sync_fd, int tty_sock) {
     close(sync_fd);
     if (get_long("cgroupns", 0) && unshare(CLONE_NEWCGROUP) < 0)
         die(EXIT_SETUP, "unshare(CLONE_NEWCGROUP): %s", errstr(errno));
+    join_namespaces();
+    /* The exec fifo (create/start split, as runc's): held as an O_PATH fd from the host's view,
+     * reopened for writing just before exec, which blocks until `start` opens it for reading. */
+    int fifo = -1;
+    const char *fifo_path = get("execfifo");
+    if (fifo_path && (fifo = open(fifo_path, O_PATH | O_CLOEXEC)) < 0)
+        die(EXIT_SETUP, "open exec fifo %s: %s", fifo_path, errstr(errno));
 
     umask(0);
     /* Nothing we mount may propagate back to the host: turn the copied mount tree private. */
@@ -483,6 +511,7 @@ static void child_main(int sync_fd, int tty_sock) {
         else if (strcmp(k, "mask") == 0) op_mask(v);
         else if (strcmp(k, "ro") == 0) op_readonly(v);
         else if (strcmp(k, "chdir") == 0 && chdir(v) < 0) die(EXIT_SETUP, "chdir(%s): %s", v, errstr(errno));
+        else if (strcmp(k, "sysctl") == 0) op_sysctl(v);
     }
     const char *hostname = get("hostname");
     if (hostname && sethostname(hostname, strlen(hostname)) < 0)
@@ -515,6 +544,16 @@ static void child_main(int sync_fd, int tty_sock) {
         die(EXIT_SETUP, "prctl(PR_SET_NO_NEW_PRIVS): %s", errstr(errno));
     umask(022);
 
+    if (fifo >= 0) {
+        (void)!write(err_fd, "R", 1); /* created: the monitor may report it and leave */
+        char fdpath[64];
+        snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fifo);
+        int w = open(fdpath, O_WRONLY | O_CLOEXEC);
+        if (w < 0) _exit(EXIT_SETUP); /* nobody to report to any more */
+        (void)!write(w, "0", 1);
+        close(w);
+        close(fifo);
+    }
     if (get_long("init", 0)) run_as_init(prog, argv, env);
     reset_signals();
     execve(prog, argv, env);
@@ -684,17 +723,42 @@ int main(int argc, char **argv) {
     if (tty_socks[0] >= 0) {
         tty_master = recv_fd(tty_socks[0]); /* -1 if the child failed first: its error follows */
         close(tty_socks[0]);
+        const char *console = get("console_socket");
+        if (tty_master >= 0 && console) {
+            /* OCI --console-socket: the engine relays the terminal; hand it the master. */
+            int cs = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            struct sockaddr_un addr = { .sun_family = AF_UNIX };
+            snprintf(addr.sun_path, sizeof addr.sun_path, "%s", console);
+            if (cs < 0 || connect(cs, (struct sockaddr *)&addr, sizeof addr) < 0 || send_fd(cs, tty_master) < 0) {
+                int e = errno;
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+                ctl_send("error %d cannot send the terminal to the console socket %s: %s", EXIT_SETUP, console, strerror(e));
+                return EXIT_SETUP;
+            }
+            close(cs);
+            close(tty_master);
+            tty_master = -1;
+        }
     }
 
     char err[2048];
     ssize_t n, got = 0;
+    int created = 0;
     while ((n = read(err_pipe[0], err + got, sizeof err - 1 - got)) != 0) {
         if (n < 0) { if (errno == EINTR) continue; break; }
         got += n;
+        if (got == 1 && err[0] == 'R') { created = 1; break; } /* waits on the exec fifo */
         if (got >= (ssize_t)sizeof err - 1) break;
     }
     close(err_pipe[0]);
-    if (got > 0) {
+    if (created) {
+        ctl_send("created");
+        /* OCI mode: leave, so the init is reparented to the engine's subreaper (conmon,
+         * containerd-shim) as runc's is; the exec fifo now decides when it runs. */
+        if (get_long("oci", 0)) return 0;
+        ctl_send("running");
+    } else if (got > 0) {
         err[got] = 0;
         int code = atoi(err);
         const char *msg = strchr(err, ' ');
@@ -705,7 +769,7 @@ int main(int argc, char **argv) {
         ctl_send("error %d %s", code, msg);
         return code;
     }
-    ctl_send("running");
+    if (!created) ctl_send("running");
 
     if (tty_master >= 0) relay_tty();
     int status = 0;
