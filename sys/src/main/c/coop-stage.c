@@ -330,26 +330,61 @@ static const char *find_program(const char *prog, char **env, char *buf, size_t 
     return NULL;
 }
 
-static void set_capabilities(void) {
-    const char *keep = get("caps"); /* comma-separated numbers; absent means keep everything */
-    if (!keep) return;
+static uint64_t cap_set(const char *key, uint64_t dflt) {
+    const char *v = get(key);
+    if (!v) return dflt;
     uint64_t set = 0;
-    char *copy = strdup(keep);
+    char *copy = strdup(v);
     for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) set |= 1ULL << atoi(t);
     free(copy);
+    return set;
+}
+
+static void capset_sets(uint64_t eff, uint64_t perm, uint64_t inh) {
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    data[0].effective = (uint32_t)eff;
+    data[1].effective = (uint32_t)(eff >> 32);
+    data[0].permitted = (uint32_t)perm;
+    data[1].permitted = (uint32_t)(perm >> 32);
+    data[0].inheritable = (uint32_t)inh;
+    data[1].inheritable = (uint32_t)(inh >> 32);
+    if (syscall(SYS_capset, &hdr, data) < 0) die(EXIT_SETUP, "capset: %s", errstr(errno));
+}
+
+/* "caps" is the bounding set (and, unless given apart, the effective and permitted ones);
+ * "caps_eff", "caps_perm", "caps_inh", "caps_amb" are the OCI process.capabilities sets. */
+static int explicit_sets;
+
+static void set_capabilities(void) {
+    if (!get("caps")) return; /* absent: keep everything (--privileged) */
+    uint64_t bounding = cap_set("caps", 0);
     int last = CAP_LAST_CAP;
     FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
     if (f) { if (fscanf(f, "%d", &last) != 1) last = CAP_LAST_CAP; fclose(f); }
     for (int c = 0; c <= last; c++)
-        if (!(set & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+        if (!(bounding & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
             die(EXIT_SETUP, "prctl(PR_CAPBSET_DROP, %d): %s", c, errstr(errno));
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-    struct __user_cap_data_struct data[2];
-    memset(data, 0, sizeof data);
-    data[0].effective = data[0].permitted = (uint32_t)set;
-    data[1].effective = data[1].permitted = (uint32_t)(set >> 32);
-    if (syscall(SYS_capset, &hdr, data) < 0) die(EXIT_SETUP, "capset: %s", errstr(errno));
+    explicit_sets = get("caps_eff") || get("caps_perm") || get("caps_inh") || get("caps_amb");
+    if (explicit_sets) {
+        /* Keep the permitted set across setuid: the config says what a non-root process holds. */
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) die(EXIT_SETUP, "prctl(PR_SET_KEEPCAPS): %s", errstr(errno));
+        return;
+    }
+    capset_sets(bounding, bounding, 0);
+}
+
+/* After setuid: the OCI sets, then ambient capabilities (which need them inheritable and permitted). */
+static void set_capabilities_after_setuid(void) {
+    if (!explicit_sets) return;
+    uint64_t bounding = cap_set("caps", 0);
+    capset_sets(cap_set("caps_eff", bounding), cap_set("caps_perm", bounding), cap_set("caps_inh", 0));
+    uint64_t amb = cap_set("caps_amb", 0);
+    for (int c = 0; c < 64; c++)
+        if ((amb & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+            die(EXIT_SETUP, "raise ambient capability %d: %s", c, errstr(errno));
 }
 
 static void set_credentials(void) {
@@ -365,6 +400,7 @@ static void set_credentials(void) {
     /* setuid to a non-zero uid clears the permitted and effective sets (no KEEPCAPS), which is
      * what docker does for non-root users. */
     if (setresuid(uid, uid, uid) < 0) die(EXIT_SETUP, "setresuid(%u): %s", uid, errstr(errno));
+    set_capabilities_after_setuid();
 }
 
 static void set_rlimits(void) {
