@@ -381,10 +381,11 @@ static void set_capabilities_after_setuid(void) {
     if (!explicit_sets) return;
     uint64_t bounding = cap_set("caps", 0);
     capset_sets(cap_set("caps_eff", bounding), cap_set("caps_perm", bounding), cap_set("caps_inh", 0));
+    /* Best effort, as runc does: the kernel refuses an ambient capability that is not also
+     * inheritable and permitted, and runc's own default spec asks for exactly that. */
     uint64_t amb = cap_set("caps_amb", 0);
     for (int c = 0; c < 64; c++)
-        if ((amb & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
-            die(EXIT_SETUP, "raise ambient capability %d: %s", c, errstr(errno));
+        if (amb & (1ULL << c)) prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0);
 }
 
 static void set_credentials(void) {

@@ -98,8 +98,24 @@ public final class CgroupDriver {
         return java.util.List.copyOf(v1Mounts.keySet());
     }
 
+    /** The cgroup of a coop container: coop/NAME in each hierarchy. */
     public CgroupManager manager(String name) {
         if (!name.matches("[A-Za-z0-9_.+-]+")) throw new IllegalArgumentException("invalid cgroup name " + name);
-        return v2Root != null ? new V2Manager(v2Root, name, sys, rmdir) : new V1Manager(v1Mounts, name, sys, rmdir);
+        return managerAt(V1Manager.PARENT + "/" + name);
+    }
+
+    /**
+     * A cgroup at a path below the hierarchies' roots (an OCI bundle's linux.cgroupsPath).
+     * Systemd-style "slice:prefix:name" paths are refused: coop drives cgroupfs directly.
+     */
+    public CgroupManager managerAt(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        if (p.contains(":")) throw new IllegalArgumentException("systemd cgroup paths (" + path + ") are not supported: coop manages cgroupfs directly");
+        for (String part : p.split("/")) {
+            if (!part.matches("[A-Za-z0-9_.+@-]+") || part.equals("..") || part.equals("."))
+                throw new IllegalArgumentException("invalid cgroup path " + path);
+        }
+        Path rel = Path.of(p);
+        return v2Root != null ? new V2Manager(v2Root, rel, sys, rmdir) : new V1Manager(v1Mounts, rel, sys, rmdir);
     }
 }

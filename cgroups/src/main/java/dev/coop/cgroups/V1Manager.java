@@ -18,12 +18,13 @@ final class V1Manager extends DirManager {
     private final Path memory;
 
     /** @param mounts controller name to the mount point of its hierarchy */
-    V1Manager(Map<String, Path> mounts, String name, Syscalls sys, Rmdir rmdir) {
+    /** @param rel the cgroup's path below each hierarchy's root, e.g. coop/ID */
+    V1Manager(Map<String, Path> mounts, Path rel, Syscalls sys, Rmdir rmdir) {
         super(sys, rmdir);
         List<Binding> bs = new ArrayList<>();
         for (Controller c : CONTROLLERS) {
             Path m = mounts.get(c.name());
-            if (m != null) bs.add(new Binding(c, m.resolve(PARENT).resolve(name)));
+            if (m != null) bs.add(new Binding(c, m.resolve(rel)));
         }
         this.bindings = List.copyOf(bs);
         this.freezer = dirOf("freezer");

@@ -14,10 +14,11 @@ final class V2Manager extends DirManager {
     private final Path root;
     private final Path dir;
 
-    V2Manager(Path root, String name, Syscalls sys, Rmdir rmdir) {
+    /** @param rel the cgroup's path below the hierarchy's root, e.g. coop/ID */
+    V2Manager(Path root, Path rel, Syscalls sys, Rmdir rmdir) {
         super(sys, rmdir);
         this.root = root;
-        this.dir = root.resolve(V1Manager.PARENT).resolve(name);
+        this.dir = root.resolve(rel);
     }
 
     @Override public String driver() { return "v2"; }
@@ -48,7 +49,8 @@ final class V2Manager extends DirManager {
         } catch (IOException e) {
             throw new CgroupException("cannot create " + parent + ": " + CgroupFiles.reason(e), e);
         }
-        for (Path p : List.of(root, parent)) {
+        // Every ancestor from the root down must delegate the controllers to its children.
+        for (Path p = root; !p.equals(dir); p = p.resolve(dir.getName(p.getNameCount()))) {
             for (Controller c : CONTROLLERS) {
                 if (available.contains(c.name())) CgroupFiles.write(p.resolve("cgroup.subtree_control"), "+" + c.name());
             }

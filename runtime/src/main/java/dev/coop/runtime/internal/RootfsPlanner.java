@@ -41,7 +41,7 @@ public final class RootfsPlanner {
                 flags(MS_NOSUID | MS_NODEV | MS_NOEXEC | (privileged ? 0 : MS_RDONLY)), "", "d");
         cgroupMounts(p, r, privileged, v1Controllers);
         p.op("mount", "tmpfs", r + "/dev", "tmpfs", flags(MS_NOSUID | MS_STRICTATIME), "mode=755,size=65536k", "d");
-        for (Object[] d : DEVICES) p.op("mknod", r + "/dev/" + d[0], "20666", d[1].toString(), d[2].toString());
+        devices(p, r);
         // A private devpts instance: the container sees only its own terminals.
         p.op("mount", "devpts", r + "/dev/pts", "devpts", flags(MS_NOSUID | MS_NOEXEC),
                 "newinstance,ptmxmode=0666,mode=0620,gid=5", "d");
@@ -49,14 +49,29 @@ public final class RootfsPlanner {
         p.op("mount", "shm", r + "/dev/shm", "tmpfs", flags(MS_NOSUID | MS_NODEV | MS_NOEXEC), "mode=1777,size=65536k", "d");
         // mqueue belongs to the IPC namespace of the mounting process: the container's new one.
         p.op("mount", "mqueue", r + "/dev/mqueue", "mqueue", flags(MS_NOSUID | MS_NODEV | MS_NOEXEC), "", "d");
+        devLinks(p, r);
+        if (privileged) return;
+        masks(p, r, MASKED, READONLY);
+    }
+
+    /** The character devices every container gets (runc's defaults), in ROOT/dev. */
+    public static void devices(StagePlan p, String r) {
+        for (Object[] d : DEVICES) p.op("mknod", r + "/dev/" + d[0], "20666", d[1].toString(), d[2].toString());
+    }
+
+    /** /dev/fd, stdin, stdout, stderr and core, as runc links them. */
+    public static void devLinks(StagePlan p, String r) {
         p.op("symlink", "/proc/self/fd", r + "/dev/fd");
         p.op("symlink", "/proc/self/fd/0", r + "/dev/stdin");
         p.op("symlink", "/proc/self/fd/1", r + "/dev/stdout");
         p.op("symlink", "/proc/self/fd/2", r + "/dev/stderr");
         p.op("symlink", "/proc/kcore", r + "/dev/core");
-        if (privileged) return;
-        for (String m : MASKED) p.put("mask", r + m);
-        for (String m : READONLY) p.put("ro", r + m);
+    }
+
+    /** Masked and read-only paths: last, since they cover mounts made before them. */
+    public static void masks(StagePlan p, String r, List<String> masked, List<String> readonly) {
+        for (String m : masked) p.put("mask", r + m);
+        for (String m : readonly) p.put("ro", r + m);
     }
 
     /**
@@ -64,7 +79,7 @@ public final class RootfsPlanner {
      * hierarchy shows the container's cgroup as its root, so a process sees its limits and nothing
      * of the host's tree.
      */
-    private static void cgroupMounts(StagePlan p, String r, boolean privileged, List<String> v1Controllers) {
+    public static void cgroupMounts(StagePlan p, String r, boolean privileged, List<String> v1Controllers) {
         long ro = MS_NOSUID | MS_NODEV | MS_NOEXEC | (privileged ? 0 : MS_RDONLY);
         String base = r + "/sys/fs/cgroup";
         if (v1Controllers.isEmpty()) {
@@ -76,7 +91,7 @@ public final class RootfsPlanner {
         p.op("mount", "", base, "", flags(MS_REMOUNT | ro), "mode=755", "d");
     }
 
-    private static String flags(long f) {
+    static String flags(long f) {
         return Long.toString(f);
     }
 }
