@@ -58,11 +58,28 @@ final class CdsTrainCommand implements Callable<Integer> {
                 // no pid file: fine
             }
             store.remove(id, "train");
+            trainOci(tmp, driver);
             spawnStage(env.stage(), plan);
             return 0;
         } finally {
             ContainerLayer.deleteTree(tmp);
         }
+    }
+
+    /** coop-oci's path: its command line, a bundle's config.json parsed and planned, a state as JSON. */
+    private static void trainOci(Path tmp, CgroupDriver driver) throws Exception {
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        Files.createDirectories(bundle.resolve("rootfs"));
+        try (var in = OciMain.class.getResourceAsStream("/oci/config.json")) {
+            Files.write(bundle.resolve("config.json"), in.readAllBytes());
+        }
+        new CommandLine(new OciMain()).parseArgs("--root", tmp.resolve("oci").toString(), "create", "--bundle", bundle.toString(), "x");
+        dev.coop.runtime.oci.OciBundle b = dev.coop.runtime.oci.OciBundle.load(bundle);
+        b.plan(driver.v1Controllers()).encode();
+        b.resources();
+        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("status", "created"));
+        new dev.coop.runtime.oci.OciRuntime(tmp.resolve("oci"), Path.of("/nonexistent"), driver, Syscalls.linux()).list();
     }
 
     /**
