@@ -24,6 +24,12 @@ public interface CgroupManager {
 
     Set<Integer> pids() throws CgroupException;
 
+    /** Freezes (pause) or thaws (resume) every process in the cgroup. */
+    void freeze(boolean frozen) throws CgroupException;
+
+    /** Whether the cgroup is frozen. */
+    boolean frozen() throws CgroupException;
+
     /** SIGKILLs every process in the cgroup and waits until it is empty. */
     void killAll() throws CgroupException;
 

@@ -39,7 +39,8 @@ abstract class DirManager implements CgroupManager {
 
     abstract void prepareParents(Resources r) throws CgroupException;
 
-    abstract void freeze(boolean frozen) throws CgroupException;
+    @Override
+    public abstract void freeze(boolean frozen) throws CgroupException;
 
     /** Kills every process at once where the kernel can (v2's cgroup.kill); false otherwise. */
     boolean killFile() throws CgroupException {

@@ -63,7 +63,13 @@ final class V1Manager extends DirManager {
     }
 
     @Override
-    void freeze(boolean frozen) throws CgroupException {
+    public boolean frozen() throws CgroupException {
+        return freezer != null && Files.exists(freezer.resolve("freezer.state"))
+                && CgroupFiles.read(freezer.resolve("freezer.state")).equals("FROZEN");
+    }
+
+    @Override
+    public void freeze(boolean frozen) throws CgroupException {
         if (freezer == null) return;
         CgroupFiles.write(freezer.resolve("freezer.state"), frozen ? "FROZEN" : "THAWED");
         if (!frozen) return;

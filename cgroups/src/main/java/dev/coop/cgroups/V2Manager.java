@@ -58,7 +58,12 @@ final class V2Manager extends DirManager {
     }
 
     @Override
-    void freeze(boolean frozen) throws CgroupException {
+    public boolean frozen() throws CgroupException {
+        return CgroupFiles.readFlatKeyed(dir.resolve("cgroup.events")).getOrDefault("frozen", 0L) == 1;
+    }
+
+    @Override
+    public void freeze(boolean frozen) throws CgroupException {
         Path f = dir.resolve("cgroup.freeze");
         if (!Files.exists(f)) return;
         CgroupFiles.write(f, frozen ? "1" : "0");

@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "coop-oci", mixinStandardHelpOptions = true, version = {"coop-oci version 0.1.0", "spec: 1.0.2"},
         description = "An OCI runtime with runc's command line.",
         subcommands = {OciMain.Create.class, OciMain.Start.class, OciMain.State.class, OciMain.Kill.class,
-                OciMain.Delete.class, OciMain.Run.class, OciMain.ListCmd.class, OciMain.Spec.class, OciMain.Features.class})
+                OciMain.Delete.class, OciMain.Run.class, OciMain.ListCmd.class, OciMain.Spec.class, OciMain.Features.class,
+                OciMain.Pause.class, OciMain.Resume.class, OciMain.Ps.class})
 public final class OciMain implements Runnable {
     @Option(names = "--root", description = "State directory (default ${DEFAULT-VALUE}).", defaultValue = "/run/coop-oci")
     Path root;
@@ -214,6 +215,55 @@ public final class OciMain implements Runnable {
                 for (OciRuntime.State s : states) t.row(s.id(), s.pid(), s.status().label(), s.bundle(), s.created(), "root");
                 t.print(System.out);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", description = "Freeze every process of a running container.")
+    static final class Pause extends Sub {
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() throws Exception {
+            main.runtime().pause(id);
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", description = "Thaw a paused container.")
+    static final class Resume extends Sub {
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() throws Exception {
+            main.runtime().resume(id);
+            return 0;
+        }
+    }
+
+    @Command(name = "ps", description = "The processes of a container (--format json: their pids, as runc prints them).")
+    static final class Ps extends Sub {
+        @Option(names = {"-f", "--format"}, defaultValue = "table") String format;
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Integer> pids = main.runtime().pids(id);
+            if (format.equals("json")) {
+                System.out.println(pids.toString().replace(" ", ""));
+                return 0;
+            }
+            Table t = new Table("PID", "CMD").rightAlign(0);
+            for (int pid : pids) {
+                String cmd;
+                try {
+                    cmd = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').trim();
+                } catch (IOException e) {
+                    cmd = "(exited)";
+                }
+                t.row(pid, cmd);
+            }
+            t.print(System.out);
             return 0;
         }
     }

@@ -100,6 +100,26 @@ class OciIT extends KernelTest {
         assertEquals(1, oci(runtime, "state", "c2").code(), runtime + ": gone after delete");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"runc", "coop"})
+    void pauseResumeAndPs(String runtime) throws Exception {
+        assumeRunc();
+        Path b = bundle("p-" + runtime, "sleep 30 & exec sleep 30");
+        Path pidFile = tmp.resolve(runtime + "-p.pid");
+        assertEquals(0, oci(runtime, "create", "-b", b.toString(), "--pid-file", pidFile.toString(), "c6").code());
+        assertEquals(0, oci(runtime, "start", "c6").code());
+        String pid = Files.readString(pidFile).trim();
+        Coop.Result ps = oci(runtime, "ps", "--format", "json", "c6");
+        assertEquals(0, ps.code(), ps.toString());
+        assertTrue(ps.out().contains(pid) && ps.out().split(",").length == 2, runtime + ": init and its child: " + ps.out());
+        assertEquals(0, oci(runtime, "pause", "c6").code());
+        assertTrue(oci(runtime, "state", "c6").out().replace(" ", "").contains("\"status\":\"paused\""), runtime);
+        assertEquals(1, oci(runtime, "pause", "c6").code(), runtime + ": pausing twice is an error");
+        assertEquals(0, oci(runtime, "resume", "c6").code());
+        assertTrue(oci(runtime, "state", "c6").out().replace(" ", "").contains("\"status\":\"running\""), runtime);
+        assertEquals(0, oci(runtime, "delete", "--force", "c6").code());
+    }
+
     @Test
     void errorsAreJsonLinesInTheLogWhenAsked() throws Exception {
         Path log = tmp.resolve("log.json");

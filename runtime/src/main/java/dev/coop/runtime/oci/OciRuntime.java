@@ -50,7 +50,7 @@ public final class OciRuntime {
     }
 
     /** The spec's states. */
-    public enum Status { CREATING, CREATED, RUNNING, STOPPED;
+    public enum Status { CREATING, CREATED, RUNNING, PAUSED, STOPPED;
         public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
     }
 
@@ -189,8 +189,9 @@ public final class OciRuntime {
             pid = Integer.parseInt(f[0]);
             long recorded = Long.parseLong(Files.readString(d.resolve("starttime")).trim());
             if (startTime(pid) != recorded) status = Status.STOPPED;
-            else status = isStage(pid) ? Status.CREATED : Status.RUNNING;
-        } catch (IOException | RuntimeException e) {
+            else if (isStage(pid)) status = Status.CREATED;
+            else status = cgroup(id, meta.path("cgroupsPath").asText("")).frozen() ? Status.PAUSED : Status.RUNNING;
+        } catch (IOException | RuntimeException | CgroupException e) {
             status = Files.exists(d.resolve("pid")) ? Status.STOPPED : Status.CREATING;
         }
         return new State(meta.path("ociVersion").asText(), id, status, status == Status.STOPPED ? 0 : pid,
@@ -263,6 +264,38 @@ public final class OciRuntime {
         }
     }
 
+    /** pause: freezes every process of a running container (the cgroup freezer). */
+    public void pause(String id) throws ContainerException {
+        State s = state(id);
+        if (s.status() != Status.RUNNING) throw new ContainerException("container " + id + " is " + s.status().label() + ", not running", 1, null);
+        freeze(id, true);
+    }
+
+    /** resume: thaws a paused container. */
+    public void resume(String id) throws ContainerException {
+        State s = state(id);
+        if (s.status() != Status.PAUSED) throw new ContainerException("container " + id + " is " + s.status().label() + ", not paused", 1, null);
+        freeze(id, false);
+    }
+
+    private void freeze(String id, boolean on) throws ContainerException {
+        try {
+            cgroup(id, cgroupsPath(id)).freeze(on);
+        } catch (CgroupException e) {
+            throw new ContainerException(e.getMessage(), 1, e);
+        }
+    }
+
+    /** ps: the host pids of every process in the container. */
+    public List<Integer> pids(String id) throws ContainerException {
+        state(id);
+        try {
+            return cgroup(id, cgroupsPath(id)).pids().stream().sorted().toList();
+        } catch (CgroupException e) {
+            throw new ContainerException(e.getMessage(), 1, e);
+        }
+    }
+
     /** delete: only a stopped (or never started) container unless forced; removes every trace. */
     public void delete(String id, boolean force) throws ContainerException {
         if (!Files.isDirectory(dir(id))) throw new ContainerException("container " + id + " does not exist", 1, null);
@@ -274,11 +307,13 @@ public final class OciRuntime {
         } catch (ContainerException e) {
             status = Status.STOPPED; // half-created: nothing to keep
         }
-        if (status == Status.RUNNING && !force)
+        if ((status == Status.RUNNING || status == Status.PAUSED) && !force)
             throw new ContainerException("cannot delete container " + id + " that is running: stop it first or use --force", 1, null);
         try (FileChannel lock = FileChannel.open(dir(id).resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             lock.lock();
-            cgroup(id, cgPath).destroy(); // kills a created or running init and anything it started
+            CgroupManager cg = cgroup(id, cgPath);
+            if (cg.exists() && cg.frozen()) cg.freeze(false); // a paused container: thaw so SIGKILL lands
+            cg.destroy(); // kills a created or running init and anything it started
             ContainerLayer.deleteTree(dir(id));
         } catch (CgroupException | IOException | IllegalArgumentException e) {
             throw new ContainerException("cannot delete " + id + ": " + e.getMessage(), 1, e);
