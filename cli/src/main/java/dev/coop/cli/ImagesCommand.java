@@ -175,7 +175,7 @@ final class ImagesCommand implements Runnable {
                 throw fail(e);
             }
             if (json) {
-                System.out.write(dev.coop.images.internal.Records.image(i));
+                System.out.write(ImageStore.json(i));
                 System.out.println();
                 return 0;
             }

@@ -282,6 +282,15 @@ public final class ImageStore {
         }
     }
 
+    /** An image's record as pretty JSON, for `coop images inspect --json`. */
+    public static byte[] json(Image image) throws ImageException {
+        try {
+            return Records.image(image);
+        } catch (IOException e) {
+            throw new ImageException("cannot encode image " + image.id() + ": " + e, e);
+        }
+    }
+
     public List<Image> list() throws ImageException {
         List<Image> out = new ArrayList<>();
         Path dir = root.resolve("images");

@@ -189,12 +189,4 @@ public final class LayerUnpacker {
         if (e.isDirectory()) dirTimes.add(new Object[] {p, mtime});
         else sys.lutimes(path, mtime, mtime);
     }
-
-    /** For tests: whether a path was left a whiteout the way overlayfs reads one. */
-    public static boolean isWhiteout(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return false;
-        int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        long rdev = ((Number) Files.getAttribute(p, "unix:rdev", LinkOption.NOFOLLOW_LINKS)).longValue();
-        return (mode & 0170000) == S_IFCHR && rdev == 0;
-    }
 }
