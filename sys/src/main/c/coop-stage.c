@@ -262,6 +262,26 @@ static void op_sysctl(char *spec) {
     close(fd);
 }
 
+/*
+ * exec into a running container: its mount, UTS, IPC, network and cgroup namespaces (the PID
+ * namespace was joined by the monitor before the clone: only children can enter one). The mount
+ * namespace goes last, since entering it changes what paths mean; its root is the container's.
+ */
+static void join_container(void) {
+    const char *pid = get("join_pid");
+    if (!pid) return;
+    static const char *kinds[] = { "cgroup", "ipc", "uts", "net", "mnt" };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%s/ns/%s", pid, kinds[i]);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) die(EXIT_SETUP, "open %s: %s", path, errstr(errno));
+        if (setns(fd, 0) < 0) die(EXIT_SETUP, "setns(%s): %s", path, errstr(errno));
+        close(fd);
+    }
+    if (chdir("/") < 0) die(EXIT_SETUP, "chdir(/): %s", errstr(errno));
+}
+
 /* Joins the namespaces named by path (an OCI bundle's linux.namespaces[].path), before any setup. */
 static void join_namespaces(void) {
     char **joins = get_all("setns");
@@ -526,6 +546,7 @@ static void child_main(int sync_fd, int tty_sock) {
     if (get_long("cgroupns", 0) && unshare(CLONE_NEWCGROUP) < 0)
         die(EXIT_SETUP, "unshare(CLONE_NEWCGROUP): %s", errstr(errno));
     join_namespaces();
+    join_container();
     /* The exec fifo (create/start split, as runc's): held as an O_PATH fd from the host's view,
      * reopened for writing just before exec, which blocks until `start` opens it for reading. */
     int fifo = -1;
@@ -707,6 +728,18 @@ int main(int argc, char **argv) {
     if (get_long("ipcns", 0)) flags |= CLONE_NEWIPC;
     if (get_long("netns", 0)) flags |= CLONE_NEWNET;
 
+    const char *join_pid = get("join_pid");
+    if (join_pid) {
+        /* Children created after this land in the container's PID namespace. */
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%s/ns/pid", join_pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
+            ctl_send("error %d cannot enter the container's PID namespace (%s): %s", EXIT_SETUP, path, strerror(errno));
+            return EXIT_SETUP;
+        }
+        close(fd);
+    }
     /* A raw clone behaves like fork here: this process is single-threaded, so that is safe. */
     pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid < 0) {

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         description = "An OCI runtime with runc's command line.",
         subcommands = {OciMain.Create.class, OciMain.Start.class, OciMain.State.class, OciMain.Kill.class,
                 OciMain.Delete.class, OciMain.Run.class, OciMain.ListCmd.class, OciMain.Spec.class, OciMain.Features.class,
-                OciMain.Pause.class, OciMain.Resume.class, OciMain.Ps.class})
+                OciMain.Pause.class, OciMain.Resume.class, OciMain.Ps.class, OciMain.Exec.class})
 public final class OciMain implements Runnable {
     @Option(names = "--root", description = "State directory (default ${DEFAULT-VALUE}).", defaultValue = "/run/coop-oci")
     Path root;
@@ -56,11 +56,13 @@ public final class OciMain implements Runnable {
     public static void main(String[] args) {
         OciMain main = new OciMain();
         CommandLine cl = new CommandLine(main);
-        cl.getSubcommands().get("run").setStopAtPositional(false);
+        // runc exec ID CMD ARGS...: everything after the id belongs to the command, even "-c".
+        cl.getSubcommands().get("exec").setStopAtPositional(true);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             String msg = ex instanceof ContainerException || ex instanceof IllegalArgumentException ? ex.getMessage() : ex.toString();
             main.error(msg);
-            return ex instanceof ContainerException ce && ce.exitCode() == 127 ? 127 : 1;
+            if (ex instanceof ContainerException ce && (ce.exitCode() == 127 || ce.exitCode() == 255)) return ce.exitCode();
+            return 1;
         });
         System.exit(cl.execute(args));
     }
@@ -216,6 +218,45 @@ public final class OciMain implements Runnable {
                 t.print(System.out);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "exec", description = "Run another process in a running container (its namespaces and cgroup).")
+    static final class Exec extends Sub {
+        @Option(names = {"-p", "--process"}, description = "A process.json to run instead of the inline arguments.") Path process;
+        @Option(names = {"-e", "--env"}) List<String> env = new java.util.ArrayList<>();
+        @Option(names = "--cwd") String cwd;
+        @Option(names = {"-u", "--user"}, description = "UID[:GID]") String user;
+        @Option(names = {"-d", "--detach"}) boolean detach;
+        @Option(names = {"-t", "--tty"}) boolean tty;
+        @Option(names = "--pid-file") Path pidFile;
+        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "1..*", paramLabel = "ARGS") List<String> args = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            OciRuntime rt = main.runtime();
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode p;
+            if (process != null) {
+                p = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(Files.readAllBytes(process));
+            } else {
+                if (args.isEmpty()) throw new ContainerException("exec needs a command (or --process FILE)", 1, null);
+                p = ((com.fasterxml.jackson.databind.node.ObjectNode) rt.processDefaults(id)).deepCopy();
+                var a = p.putArray("args");
+                args.forEach(a::add);
+                if (!env.isEmpty()) env.forEach(p.withArray("env")::add);
+                if (cwd != null) p.put("cwd", cwd);
+                if (user != null) {
+                    String[] ug = user.split(":", 2);
+                    var u = p.putObject("user");
+                    u.put("uid", Long.parseLong(ug[0]));
+                    u.put("gid", ug.length > 1 ? Long.parseLong(ug[1]) : 0);
+                }
+                p.put("terminal", tty);
+            }
+            if (pidFile != null) throw new ContainerException("exec --pid-file is not supported yet", 1, null);
+            return rt.exec(id, p, detach);
         }
     }
 

@@ -120,6 +120,29 @@ class OciIT extends KernelTest {
         assertEquals(0, oci(runtime, "delete", "--force", "c6").code());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"runc", "coop"})
+    void execRunsInTheContainersNamespacesAndCgroup(String runtime) throws Exception {
+        assumeRunc();
+        Path b = bundle("x-" + runtime, "exec sleep 30");
+        assertEquals(0, oci(runtime, "create", "-b", b.toString(), "c7").code());
+        assertEquals(0, oci(runtime, "start", "c7").code());
+        Coop.Result r = oci(runtime, "exec", "c7", "sh", "-c", "hostname; cat /proc/1/cmdline; echo; grep CapEff /proc/self/status;"
+                + " cat /proc/self/cgroup | grep -c ':/$'; exit 4");
+        assertEquals(4, r.code(), runtime + ": " + r);
+        String[] lines = r.out().split("\n");
+        assertEquals("coop", lines[0], runtime);
+        assertEquals("sleep 30 ", lines[1].replace('\0', ' '), runtime + ": sees the container's PID 1");
+        assertEquals("CapEff:\t0000000020000420", lines[2], runtime);
+        assertTrue(Integer.parseInt(lines[3].trim()) >= 1, runtime + ": in the container's cgroup namespace: " + r.out());
+        Coop.Result envRun = oci(runtime, "exec", "--env", "X=42", "c7", "sh", "-c", "echo $X");
+        assertEquals("42\n", envRun.out(), runtime);
+        assertEquals(0, oci(runtime, "kill", "c7", "KILL").code());
+        for (int i = 0; i < 100 && !oci(runtime, "state", "c7").out().replace(" ", "").contains("\"status\":\"stopped\""); i++) Thread.sleep(20);
+        assertEquals(255, oci(runtime, "exec", "c7", "true").code(), runtime + ": no exec into a stopped container");
+        assertEquals(0, oci(runtime, "delete", "c7").code());
+    }
+
     @Test
     void errorsAreJsonLinesInTheLogWhenAsked() throws Exception {
         Path log = tmp.resolve("log.json");

@@ -231,12 +231,17 @@ public final class OciBundle {
         RootfsPlanner.masks(p, r, masked, ro);
         if (!c.path("hostname").asText("").isEmpty()) p.put("hostname", c.path("hostname").asText());
         p.flag("rootro", c.path("root").path("readonly").asBoolean(false));
-        process(p);
+        process(p, c.path("process"));
         return p;
     }
 
-    private void process(StagePlan p) throws ContainerException {
-        JsonNode pr = c.path("process");
+    /** The container's own process section (defaults for exec). */
+    public JsonNode process() {
+        return c.path("process");
+    }
+
+    /** A process's part of a plan: what exec into a running container needs on its own. */
+    public static void process(StagePlan p, JsonNode pr) throws ContainerException {
         if (pr.path("args").size() == 0) throw new ContainerException("process.args is empty: nothing to run", 1, null);
         pr.path("args").forEach(a -> p.put("arg", a.asText()));
         pr.path("env").forEach(e -> p.put("env", e.asText()));
@@ -261,7 +266,7 @@ public final class OciBundle {
         }
         p.flag("nnp", pr.path("noNewPrivileges").asBoolean(false));
         if (pr.has("oomScoreAdj")) p.put("oom_score_adj", pr.path("oomScoreAdj").asInt());
-        p.flag("tty", terminal());
+        p.flag("tty", pr.path("terminal").asBoolean(false));
     }
 
     private static List<String> names(JsonNode arr) {

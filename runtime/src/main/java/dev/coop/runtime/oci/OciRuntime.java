@@ -337,6 +337,51 @@ public final class OciRuntime {
         return out;
     }
 
+    /**
+     * exec: runs another process in a running container: in all its namespaces and its cgroup,
+     * with the given process section (a process.json, or the container's own with overrides).
+     * Returns the process's exit code; with detach, 0 once it runs.
+     */
+    public int exec(String id, JsonNode process, boolean detach) throws ContainerException {
+        State s = state(id);
+        // runc exits 255 when exec fails in the runtime, keeping 0-254 for the process's own codes.
+        if (s.status() != Status.RUNNING) throw new ContainerException("cannot exec in a container that is " + s.status().label(), 255, null);
+        if (process.path("terminal").asBoolean(false))
+            throw new ContainerException("exec with a terminal is not supported yet", 255, null);
+        StagePlan plan = new StagePlan();
+        plan.put("join_pid", s.pid());
+        OciBundle.process(plan, process);
+        try {
+            for (Path procs : cgroup(id, cgroupsPath(id)).procsFiles()) plan.put("cgroup_procs", procs.toString());
+            Fd[] pair = sys.socketpair();
+            List<String> env = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+            int monitor = sys.spawn(SpawnSpec.builder(stage.toString()).env(env).dup(pair[1], 3).newSession(detach).build());
+            pair[1].close();
+            try (ControlChannel ctl = new ControlChannel(pair[0])) {
+                ctl.send(plan.encode());
+                int status = -1;
+                for (String line; (line = ctl.readLine()) != null; ) {
+                    if (line.startsWith("error ")) {
+                        String[] f = line.split(" ", 3);
+                        sys.waitpid(monitor);
+                        throw new ContainerException(f.length > 2 ? f[2] : line, Integer.parseInt(f[1]) == 127 ? 127 : 255, null);
+                    }
+                    if (line.equals("running") && detach) return 0;
+                    if (line.startsWith("exit ")) status = Integer.parseInt(line.substring(5).trim());
+                }
+                sys.waitpid(monitor);
+                return status < 0 ? 255 : Syscalls.exitCode(status);
+            }
+        } catch (ErrnoException e) {
+            throw new ContainerException(e.getMessage(), 1, e);
+        }
+    }
+
+    /** The container's own process section, the defaults an exec overrides. */
+    public JsonNode processDefaults(String id) throws ContainerException {
+        return OciBundle.load(Path.of(state(id).bundle())).process();
+    }
+
     /** run: create, start and wait in the foreground; returns the program's exit code. */
     public int run(String id, Path bundleDir, Path pidFile) throws ContainerException {
         Created c = create(id, bundleDir, pidFile, null, false);
