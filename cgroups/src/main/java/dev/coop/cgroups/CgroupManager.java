@@ -12,6 +12,9 @@ public interface CgroupManager {
     /** Creates the cgroup and applies the limits; on failure nothing is left behind. */
     void create(Resources resources) throws CgroupException;
 
+    /** Applies new limits to the existing cgroup (runc update): only the limits given change. */
+    void update(Resources resources) throws CgroupException;
+
     /** The cgroup.procs files a new process must be written to, one per hierarchy. */
     List<Path> procsFiles();
 

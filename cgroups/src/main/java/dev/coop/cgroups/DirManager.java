@@ -84,6 +84,14 @@ abstract class DirManager implements CgroupManager {
         }
     }
 
+    @Override
+    public void update(Resources r) throws CgroupException {
+        if (!exists()) throw new CgroupException("cgroup " + primary() + " does not exist");
+        for (Binding b : bindings()) {
+            if (b.controller().needed(r) && Files.isDirectory(b.dir())) b.controller().apply(b.dir(), r);
+        }
+    }
+
     private void removeDirs(Exception cause) {
         List<Path> ds = dirs();
         for (int i = ds.size() - 1; i >= 0; i--) {

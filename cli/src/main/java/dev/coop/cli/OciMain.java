@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
         description = "An OCI runtime with runc's command line.",
         subcommands = {OciMain.Create.class, OciMain.Start.class, OciMain.State.class, OciMain.Kill.class,
                 OciMain.Delete.class, OciMain.Run.class, OciMain.ListCmd.class, OciMain.Spec.class, OciMain.Features.class,
-                OciMain.Pause.class, OciMain.Resume.class, OciMain.Ps.class, OciMain.Exec.class})
+                OciMain.Pause.class, OciMain.Resume.class, OciMain.Ps.class, OciMain.Exec.class,
+                OciMain.Update.class, OciMain.Events.class})
 public final class OciMain implements Runnable {
     @Option(names = "--root", description = "State directory (default ${DEFAULT-VALUE}).", defaultValue = "/run/coop-oci")
     Path root;
@@ -257,6 +258,78 @@ public final class OciMain implements Runnable {
             }
             if (pidFile != null) throw new ContainerException("exec --pid-file is not supported yet", 1, null);
             return rt.exec(id, p, detach);
+        }
+    }
+
+    @Command(name = "update", description = "Change a container's resource limits.")
+    static final class Update extends Sub {
+        @Option(names = {"-r", "--resources"}, description = "A linux.resources JSON file (\"-\" for standard input).") String resources;
+        @Option(names = {"-m", "--memory"}) Long memory;
+        @Option(names = "--memory-swap") Long memorySwap;
+        @Option(names = "--cpu-quota") Long cpuQuota;
+        @Option(names = "--cpu-period") Long cpuPeriod;
+        @Option(names = "--cpu-share") Long cpuShares;
+        @Option(names = "--pids-limit") Long pids;
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() throws Exception {
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode r;
+            if (resources != null) {
+                byte[] json = resources.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(resources));
+                r = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(json);
+            } else {
+                r = mapper.createObjectNode();
+                if (memory != null) r.with("memory").put("limit", memory);
+                if (memorySwap != null) r.with("memory").put("swap", memorySwap);
+                if (cpuQuota != null) r.with("cpu").put("quota", cpuQuota);
+                if (cpuPeriod != null) r.with("cpu").put("period", cpuPeriod);
+                if (cpuShares != null) r.with("cpu").put("shares", cpuShares);
+                if (pids != null) r.with("pids").put("limit", pids);
+            }
+            main.runtime().update(id, dev.coop.runtime.oci.OciBundle.resources(r));
+            return 0;
+        }
+    }
+
+    @Command(name = "events", description = "Container events (OOM kills) and stats, as JSON lines; --stats prints one and exits.")
+    static final class Events extends Sub {
+        @Option(names = "--stats") boolean stats;
+        @Option(names = "--interval", defaultValue = "5", description = "Seconds between stats (default ${DEFAULT-VALUE}).") long interval;
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() throws Exception {
+            OciRuntime rt = main.runtime();
+            dev.coop.cgroups.CgroupStats s = rt.stats(id);
+            if (stats) {
+                System.out.println(statsJson(id, s));
+                return 0;
+            }
+            long ooms = Math.max(0, s.oomKills());
+            long next = System.currentTimeMillis();
+            while (rt.state(id).status() != OciRuntime.Status.STOPPED) {
+                s = rt.stats(id);
+                if (s.oomKills() > ooms) {
+                    ooms = s.oomKills();
+                    System.out.println("{\"type\":\"oom\",\"id\":" + quote(id) + "}");
+                }
+                if (System.currentTimeMillis() >= next) {
+                    System.out.println(statsJson(id, s));
+                    next = System.currentTimeMillis() + interval * 1000;
+                }
+                System.out.flush();
+                Thread.sleep(100);
+            }
+            return 0;
+        }
+
+        private static String statsJson(String id, dev.coop.cgroups.CgroupStats s) {
+            return "{\"type\":\"stats\",\"id\":" + quote(id) + ",\"data\":{\"cpu\":{\"usage\":{\"total\":" + s.cpuUsageNanos()
+                    + "}},\"memory\":{\"usage\":{\"usage\":" + s.memoryCurrent() + ",\"max\":" + s.memoryPeak()
+                    + "},\"oom_kills\":" + s.oomKills() + "},\"pids\":{\"current\":" + s.pidsCurrent()
+                    + "},\"blkio\":{\"read_bytes\":" + s.ioReadBytes() + ",\"write_bytes\":" + s.ioWriteBytes() + "}}}";
         }
     }
 

@@ -143,6 +143,48 @@ class OciIT extends KernelTest {
         assertEquals(0, oci(runtime, "delete", "c7").code());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"runc", "coop"})
+    void updateChangesLimitsOfARunningContainer(String runtime) throws Exception {
+        assumeRunc();
+        Path b = bundle("u-" + runtime, "exec sleep 30");
+        assertEquals(0, oci(runtime, "create", "-b", b.toString(), "c8").code());
+        assertEquals(0, oci(runtime, "start", "c8").code());
+        Coop.Result u = oci(runtime, "update", "--memory", "33554432", "--pids-limit", "7", "c8");
+        assertEquals(0, u.code(), runtime + ": " + u);
+        Coop.Result r = oci(runtime, "exec", "c8", "sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max 2>/dev/null"
+                + " || cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max");
+        assertEquals("33554432\n7\n", r.out(), runtime + ": " + r);
+        assertEquals(0, oci(runtime, "delete", "--force", "c8").code());
+    }
+
+    @Test
+    void eventsReportStatsAndOomKills() throws Exception {
+        Path b = bundle("ev", "sleep 1; tail /dev/zero; sleep 30");
+        String cfg = Files.readString(b.resolve("config.json"));
+        Files.writeString(b.resolve("config.json"), cfg.replace("\"resources\": {",
+                "\"resources\": {\"memory\": {\"limit\": 16777216, \"swap\": 16777216},"));
+        assertEquals(0, oci("coop", "create", "-b", b.toString(), "c9").code());
+        Coop.Result stats = oci("coop", "events", "--stats", "c9");
+        assertTrue(stats.out().startsWith("{\"type\":\"stats\",\"id\":\"c9\",\"data\":{"), stats.toString());
+        Process events = new ProcessBuilder(cmd("coop", "events", "--interval", "60", "c9")).redirectErrorStream(true).start();
+        try {
+            assertEquals(0, oci("coop", "start", "c9").code());
+            var reader = new java.io.BufferedReader(new java.io.InputStreamReader(events.getInputStream()));
+            String line;
+            boolean oom = false;
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!oom && System.currentTimeMillis() < deadline && (line = reader.readLine()) != null) {
+                oom = line.equals("{\"type\":\"oom\",\"id\":\"c9\"}");
+            }
+            assertTrue(oom, "an oom event was reported");
+        } finally {
+            events.destroy();
+            events.waitFor();
+            oci("coop", "delete", "--force", "c9");
+        }
+    }
+
     @Test
     void errorsAreJsonLinesInTheLogWhenAsked() throws Exception {
         Path log = tmp.resolve("log.json");

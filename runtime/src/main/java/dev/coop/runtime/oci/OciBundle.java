@@ -113,7 +113,11 @@ public final class OciBundle {
 
     /** linux.resources as coop's limits (cpu shares become a weight the way runc converts them). */
     public Resources resources() {
-        JsonNode r = c.path("linux").path("resources");
+        return resources(c.path("linux").path("resources"));
+    }
+
+    /** A linux.resources section (also what `update -r` reads) as coop's limits. */
+    public static Resources resources(JsonNode r) {
         Resources.Builder b = Resources.builder().restrictDevices(restrictsDevices(r.path("devices")));
         JsonNode mem = r.path("memory");
         if (mem.has("limit") && mem.path("limit").asLong() > 0) b.memoryMax(mem.path("limit").asLong());

@@ -286,6 +286,28 @@ public final class OciRuntime {
         }
     }
 
+    /** update: new limits for a created, running or paused container. */
+    public void update(String id, dev.coop.cgroups.Resources resources) throws ContainerException {
+        State s = state(id);
+        if (s.status() == Status.STOPPED || s.status() == Status.CREATING)
+            throw new ContainerException("container " + id + " is " + s.status().label(), 1, null);
+        try {
+            cgroup(id, cgroupsPath(id)).update(resources);
+        } catch (CgroupException e) {
+            throw new ContainerException("cannot update " + id + ": " + e.getMessage(), 1, e);
+        }
+    }
+
+    /** The cgroup counters of a container, for events --stats. */
+    public dev.coop.cgroups.CgroupStats stats(String id) throws ContainerException {
+        state(id);
+        try {
+            return cgroup(id, cgroupsPath(id)).stats();
+        } catch (CgroupException e) {
+            throw new ContainerException(e.getMessage(), 1, e);
+        }
+    }
+
     /** ps: the host pids of every process in the container. */
     public List<Integer> pids(String id) throws ContainerException {
         state(id);
