@@ -6,10 +6,22 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 mvn -B -q -DskipTests package
 bash scripts/build-rootfs.sh build/rootfs
+# The same root filesystem as an OCI image, made with umoci, imported into coop's store.
+rm -rf build/busybox-oci build/bundle
+umoci init --layout build/busybox-oci
+umoci new --image build/busybox-oci:demo
+umoci unpack --image build/busybox-oci:demo build/bundle >/dev/null
+rm -rf build/bundle/rootfs && cp -a build/rootfs build/bundle/rootfs
+umoci repack --image build/busybox-oci:demo build/bundle
+umoci config --image build/busybox-oci:demo --config.cmd sh
+rm -rf build/bundle
 echo "== coop info"
 bin/coop info
-echo "== a container with --memory 64m --cpus 0.5 --pids-limit 64, printing what it sees"
-bin/coop run --rm --rootfs build/rootfs --memory 64m --cpus 0.5 --pids-limit 64 --stats -- sh -c '
+echo "== import the image"
+bin/coop images import build/busybox-oci:demo --name busybox:demo
+bin/coop images ls
+echo "== a container from busybox:demo with --memory 64m --cpus 0.5 --pids-limit 64, printing what it sees"
+bin/coop run --rm --memory 64m --cpus 0.5 --pids-limit 64 --stats busybox:demo sh -c '
   echo "pid:      $$ (of $(ls -d /proc/[0-9]* | wc -l) visible processes)"
   echo "hostname: $(hostname)"
   echo "user:     $(id)"
@@ -21,4 +33,4 @@ bin/coop run --rm --rootfs build/rootfs --memory 64m --cpus 0.5 --pids-limit 64 
   fi'
 echo
 echo "== start latency: 50 containers against runc in the same run"
-bin/coop bench start --rootfs build/rootfs -n 50 --cold 5
+bin/coop bench start --rootfs build/rootfs --image busybox:demo -n 50 --cold 5
