@@ -55,11 +55,6 @@ final class Observer {
     }
 
     static boolean isMonitor(int pid) {
-        if (pid <= 0) return false;
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).getFileName().toString().startsWith("coop-stage");
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return dev.coop.runtime.internal.Procs.isStage(pid);
     }
 }

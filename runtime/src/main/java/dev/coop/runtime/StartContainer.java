@@ -7,9 +7,9 @@ import dev.coop.overlay.ContainerLayer;
 import dev.coop.overlay.OverlayException;
 import dev.coop.runtime.internal.ControlChannel;
 import dev.coop.runtime.internal.RootfsPlanner;
+import dev.coop.runtime.internal.StageLaunch;
 import dev.coop.runtime.internal.StagePlan;
 import dev.coop.sys.ErrnoException;
-import dev.coop.sys.Fd;
 import dev.coop.sys.SpawnSpec;
 import dev.coop.sys.Syscalls;
 import java.io.IOException;
@@ -55,8 +55,7 @@ final class StartContainer {
         ContainerId id = ContainerId.random();
         if (spec.name() != null) c.store.removeDanglingName(spec.name());
         c.store.reserve(id, spec.name());
-        Fd[] pair = null;
-        int monitor = 0;
+        ControlChannel ctl = null;
         try {
             String hostname = spec.hostname() != null ? spec.hostname() : id.shortId();
             Resources res = spec.privileged() ? withoutDeviceRules(spec.resources()) : spec.resources();
@@ -72,33 +71,28 @@ final class StartContainer {
             Files.createDirectory(mountpoint);
 
             StagePlan plan = plan(spec, id, user, hostname, layer.mountData(spec.lowers()), mountpoint, cg);
-            pair = c.sys.socketpair();
-            // The monitor gets coop's environment (for the `coop rm` it runs after a detached --rm
-            // container); the container never sees it: its environment is in the plan.
-            List<String> monitorEnv = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-            SpawnSpec.Builder sb = SpawnSpec.builder(c.config.stage().toString()).env(monitorEnv).dup(pair[1], 3)
-                    .newSession(spec.detach());
-            if (spec.detach()) {
-                String log = c.store.logFile(id).toString();
-                sb.open("/dev/null", 0, SpawnSpec.O_RDONLY, 0)
-                        .open(log, 1, SpawnSpec.O_WRONLY | SpawnSpec.O_CREAT | SpawnSpec.O_APPEND, 0640)
-                        .open(log, 2, SpawnSpec.O_WRONLY | SpawnSpec.O_APPEND, 0);
-            }
-            monitor = c.sys.spawn(sb.build());
-            pair[1].close();
-            ControlChannel ctl = new ControlChannel(pair[0]);
-            ctl.send(plan.encode());
+            String log = c.store.logFile(id).toString();
+            StageLaunch.Launched launched = StageLaunch.spawn(c.sys, c.config.stage(), plan, sb -> {
+                sb.newSession(spec.detach());
+                if (spec.detach()) {
+                    sb.open("/dev/null", 0, SpawnSpec.O_RDONLY, 0)
+                            .open(log, 1, SpawnSpec.O_WRONLY | SpawnSpec.O_CREAT | SpawnSpec.O_APPEND, 0640)
+                            .open(log, 2, SpawnSpec.O_WRONLY | SpawnSpec.O_APPEND, 0);
+                }
+            });
+            int monitor = launched.monitor();
+            ctl = launched.ctl();
             int pid = 0;
             for (String line; (line = ctl.readLine()) != null; ) {
+                StageLaunch.Failure failure = StageLaunch.Failure.parse(line);
                 if (line.startsWith("pid ")) {
                     pid = Integer.parseInt(line.substring(4).trim());
                 } else if (line.equals("running")) {
                     if (spec.detach()) reapInBackground(c.sys, monitor);
                     return new RunningContainer(c, id, spec, pid, monitor, ctl, cg, mem);
-                } else if (line.startsWith("error ")) {
-                    String[] f = line.split(" ", 3);
+                } else if (failure != null) {
                     c.sys.waitpid(monitor);
-                    throw new ContainerException.StartFailed(f.length > 2 ? f[2] : line, Integer.parseInt(f[1]));
+                    throw new ContainerException.StartFailed(failure.message(), failure.code());
                 }
             }
             int status = c.sys.waitpid(monitor);
@@ -110,12 +104,12 @@ final class StartContainer {
             if (!(e instanceof ContainerException.StartFailed) || spec.remove()) {
                 new RemoveContainer(c).removeAfterFailure(id, e);
             }
-            if (pair != null) pair[0].close();
+            if (ctl != null) ctl.close();
             throw e;
         } catch (CgroupException | OverlayException | ErrnoException | IOException e) {
             ContainerException ce = new ContainerException(e.getMessage(), e);
             new RemoveContainer(c).removeAfterFailure(id, ce);
-            if (pair != null) pair[0].close();
+            if (ctl != null) ctl.close();
             throw ce;
         }
     }

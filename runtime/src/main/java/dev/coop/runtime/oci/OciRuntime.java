@@ -10,13 +10,13 @@ import dev.coop.overlay.ContainerLayer;
 import dev.coop.runtime.ContainerException;
 import dev.coop.runtime.ContainerId;
 import dev.coop.runtime.internal.ControlChannel;
+import dev.coop.runtime.internal.Procs;
+import dev.coop.runtime.internal.StageLaunch;
 import dev.coop.runtime.internal.StagePlan;
 import dev.coop.sys.AtomicFiles;
 import dev.coop.sys.Errno;
 import dev.coop.sys.ErrnoException;
-import dev.coop.sys.Fd;
 import dev.coop.sys.Signal;
-import dev.coop.sys.SpawnSpec;
 import dev.coop.sys.Syscalls;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -114,24 +114,22 @@ public final class OciRuntime {
             meta.set("annotations", bundle.annotations().isMissingNode() ? MAPPER.createObjectNode() : bundle.annotations());
             AtomicFiles.write(d.resolve("oci.json"), MAPPER.writeValueAsBytes(meta));
 
-            Fd[] pair = sys.socketpair();
-            List<String> env = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-            int monitor = sys.spawn(SpawnSpec.builder(stage.toString()).env(env).dup(pair[1], 3).build());
-            pair[1].close();
-            ControlChannel ctl = new ControlChannel(pair[0]);
-            ctl.send(plan.encode());
+            StageLaunch.Launched launched = StageLaunch.spawn(sys, stage, plan, sb -> {});
+            int monitor = launched.monitor();
+            ControlChannel ctl = launched.ctl();
             int pid = 0;
             for (String line; (line = ctl.readLine()) != null; ) {
+                StageLaunch.Failure failure = StageLaunch.Failure.parse(line);
                 if (line.startsWith("pid ")) pid = Integer.parseInt(line.substring(4).trim());
                 else if (line.equals("created")) break;
-                else if (line.startsWith("error ")) {
-                    String[] f = line.split(" ", 3);
+                else if (failure != null) {
+                    ctl.close();
                     sys.waitpid(monitor);
-                    throw new ContainerException(f.length > 2 ? f[2] : line, Integer.parseInt(f[1]) == 127 ? 127 : 1, null);
+                    throw new ContainerException(failure.message(), failure.code() == 127 ? 127 : 1, null);
                 }
             }
             if (pid == 0) throw new ContainerException("the container's init did not start", 1, null);
-            Files.writeString(d.resolve("starttime"), Long.toString(startTime(pid)));
+            Files.writeString(d.resolve("starttime"), Long.toString(Procs.startTime(pid)));
             if (pidFile != null) AtomicFiles.write(pidFile.toAbsolutePath(), Integer.toString(pid).getBytes());
             if (detach) {
                 ctl.close();
@@ -188,33 +186,14 @@ public final class OciRuntime {
             String[] f = Files.readString(d.resolve("pid")).trim().split("\\s+");
             pid = Integer.parseInt(f[0]);
             long recorded = Long.parseLong(Files.readString(d.resolve("starttime")).trim());
-            if (startTime(pid) != recorded) status = Status.STOPPED;
-            else if (isStage(pid)) status = Status.CREATED;
+            if (Procs.startTime(pid) != recorded) status = Status.STOPPED;
+            else if (Procs.isStage(pid)) status = Status.CREATED;
             else status = cgroup(id, meta.path("cgroupsPath").asText("")).frozen() ? Status.PAUSED : Status.RUNNING;
         } catch (IOException | RuntimeException | CgroupException e) {
             status = Files.exists(d.resolve("pid")) ? Status.STOPPED : Status.CREATING;
         }
         return new State(meta.path("ociVersion").asText(), id, status, status == Status.STOPPED ? 0 : pid,
                 meta.path("bundle").asText(), meta.path("annotations"), meta.path("created").asText());
-    }
-
-    /** The process's start time in clock ticks since boot, -1 if it is gone or a zombie: tells a recycled pid apart. */
-    static long startTime(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return f[0].equals("Z") ? -1 : Long.parseLong(f[19]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static boolean isStage(int pid) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).getFileName().toString().startsWith("coop-stage");
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     public String stateJson(String id) throws ContainerException {
@@ -375,18 +354,15 @@ public final class OciRuntime {
         OciBundle.process(plan, process);
         try {
             for (Path procs : cgroup(id, cgroupsPath(id)).procsFiles()) plan.put("cgroup_procs", procs.toString());
-            Fd[] pair = sys.socketpair();
-            List<String> env = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-            int monitor = sys.spawn(SpawnSpec.builder(stage.toString()).env(env).dup(pair[1], 3).newSession(detach).build());
-            pair[1].close();
-            try (ControlChannel ctl = new ControlChannel(pair[0])) {
-                ctl.send(plan.encode());
+            StageLaunch.Launched launched = StageLaunch.spawn(sys, stage, plan, sb -> sb.newSession(detach));
+            int monitor = launched.monitor();
+            try (ControlChannel ctl = launched.ctl()) {
                 int status = -1;
                 for (String line; (line = ctl.readLine()) != null; ) {
-                    if (line.startsWith("error ")) {
-                        String[] f = line.split(" ", 3);
+                    StageLaunch.Failure failure = StageLaunch.Failure.parse(line);
+                    if (failure != null) {
                         sys.waitpid(monitor);
-                        throw new ContainerException(f.length > 2 ? f[2] : line, Integer.parseInt(f[1]) == 127 ? 127 : 255, null);
+                        throw new ContainerException(failure.message(), failure.code() == 127 ? 127 : 255, null);
                     }
                     if (line.equals("running") && detach) return 0;
                     if (line.startsWith("exit ")) status = Integer.parseInt(line.substring(5).trim());
@@ -404,21 +380,29 @@ public final class OciRuntime {
         return OciBundle.load(Path.of(state(id).bundle())).process();
     }
 
-    /** run: create, start and wait in the foreground; returns the program's exit code. */
+    /**
+     * run: create, start and wait in the foreground; returns the program's exit code. Whatever
+     * fails after create removes the container: a created init would otherwise wait on its fifo
+     * forever, holding its cgroup and state.
+     */
     public int run(String id, Path bundleDir, Path pidFile) throws ContainerException {
         Created c = create(id, bundleDir, pidFile, null, false);
-        try {
+        try (ControlChannel ctl = c.ctl()) {
             start(id);
             int status = -1;
-            for (String line; (line = c.ctl().readLine()) != null; ) {
+            for (String line; (line = ctl.readLine()) != null; ) {
                 if (line.startsWith("exit ")) status = Integer.parseInt(line.substring(5).trim());
             }
             sys.waitpid(c.monitor());
             return status < 0 ? 255 : Syscalls.exitCode(status);
-        } catch (ErrnoException e) {
-            throw new ContainerException(e.getMessage(), 1, e);
-        } finally {
-            c.ctl().close();
+        } catch (ContainerException | ErrnoException | RuntimeException e) {
+            ContainerException failure = e instanceof ContainerException ce ? ce : new ContainerException(e.getMessage(), 1, e);
+            try {
+                delete(id, true);
+            } catch (ContainerException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
         }
     }
 }
